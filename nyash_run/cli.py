@@ -1,0 +1,113 @@
+"""The `nyash` command: argv -> options -> driver.
+
+In: the command line. Out: an exit status (0 success, Main.main's Int & 255, 1 Nyash error, 2 usage error).
+Every command's work lives elsewhere (driver, syntax, tests.conformance runner); this module only parses
+options and reports usage errors in one line.
+"""
+from __future__ import annotations
+
+import sys
+from typing import List, Optional
+
+import typer
+
+from nyash_run import __version__
+from nyash_run.modes import DEFAULT_MODE, ExecutionMode, available_modes, parse_mode
+
+app = typer.Typer(
+    name="nyash",
+    help="Run, check and inspect Nyash programs on the interpreter, the VM, WebAssembly or LLVM.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+dump_app = typer.Typer(help="Show the output of one compiler stage.", no_args_is_help=True)
+app.add_typer(dump_app, name="dump")
+
+EXIT_USAGE = 2
+
+
+def usage_error(message: str) -> "typer.Exit":
+    sys.stderr.write(f"nyash: error: {message}\n")
+    return typer.Exit(EXIT_USAGE)
+
+
+def _mode_or_exit(name: Optional[str]) -> ExecutionMode:
+    if name is None:
+        return DEFAULT_MODE
+    try:
+        return parse_mode(name)
+    except ValueError as err:
+        raise usage_error(str(err))
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"nyash_run {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main_options(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Show the version and exit."),
+) -> None:
+    """Nyash: everything is a box."""
+
+
+@app.command(context_settings={"allow_interspersed_args": False})
+def run(
+    file: str = typer.Argument(..., help="The .ny program to run."),
+    args: Optional[List[str]] = typer.Argument(None, help="Arguments passed to Main.main(args)."),
+    mode: Optional[str] = typer.Option(None, "--mode", "-m",
+                                       help="interp | vm | wasm | llvm | adaptive (default: interp)."),
+    stats: bool = typer.Option(False, "--stats", help="Write one JSON line of timings to stderr."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help="Stop the program after SECONDS."),
+    debug: bool = typer.Option(False, "--debug", help="Show Python tracebacks for errors."),
+) -> None:
+    """Run a Nyash program."""
+    from nyash_run.driver import RunOptions, run_file
+    options = RunOptions(mode=_mode_or_exit(mode), argv=list(args or []), stats=stats, debug=debug,
+                         timeout=timeout)
+    raise typer.Exit(run_file(file, options))
+
+
+@app.command()
+def check(
+    file: str = typer.Argument(..., help="The .ny program to check."),
+    mode: Optional[str] = typer.Option(None, "--mode", "-m", help="Check against this mode's features."),
+) -> None:
+    """Parse and check a program, report every error found, run nothing."""
+    from nyash_run.driver import check_file
+    raise typer.Exit(check_file(file, _mode_or_exit(mode)))
+
+
+@dump_app.command("ast")
+def dump_ast(file: str = typer.Argument(..., help="The .ny program.")) -> None:
+    """Print the abstract syntax tree."""
+    from nyash_run.driver import dump_file
+    raise typer.Exit(dump_file(file, "ast"))
+
+
+@app.command()
+def conformance(
+    dirs: List[str] = typer.Argument(..., help="Folders of NAME.ny programs with NAME.out expectations."),
+    modes: Optional[str] = typer.Option(None, "--modes", help="Comma-separated modes (default: all available)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="List every test, not only failures."),
+) -> None:
+    """Run conformance programs and compare stdout, exit status and stderr with expectations."""
+    from nyash_run.conformance import run_conformance
+    chosen = [_mode_or_exit(name.strip()) for name in modes.split(",")] if modes else available_modes()
+    raise typer.Exit(run_conformance(dirs, chosen, verbose=verbose))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    for stream in (sys.stdout, sys.stderr):
+        stream.reconfigure(encoding="utf-8", newline="\n")
+    try:
+        app(prog_name="nyash")
+    except KeyboardInterrupt:
+        sys.stderr.write("nyash: interrupted\n")
+        sys.exit(130)

@@ -1,0 +1,185 @@
+"""The driver: the only place that knows the order of the stages.
+
+In: a program path, an ExecutionMode and options from the CLI. Out: the program's output on stdout, errors
+rendered on stderr (language.md §8.1), and the exit status (§8.4): 0, Main.main's Int & 255, 1 for any Nyash
+error, 2 when the file cannot be read.
+"""
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sys
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+
+from nyash_run.diagnostics import NyashError, SourceMap, render_error
+from nyash_run.modes import BACKEND_MODULES, ExecutionMode
+
+# Deep Nyash recursion (10,000 active calls, language.md §3.4) needs far more Python frames and C stack
+# than the defaults; programs run on a thread with a large stack instead.
+THREAD_STACK_BYTES = 512 * 1024 * 1024
+RECURSION_LIMIT = 1_000_000
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
+
+
+@dataclass
+class RunOptions:
+    mode: ExecutionMode
+    argv: list[str] = field(default_factory=list)
+    stats: bool = False
+    debug: bool = False
+    timeout: float | None = None
+
+
+@dataclass
+class Timings:
+    parse_ms: float = 0.0
+    compile_ms: float = 0.0
+    run_ms: float = 0.0
+
+
+def backend_module(mode: ExecutionMode):
+    """Imported lazily so that one mode never pays for another's imports (llvmlite, wasmtime)."""
+    return importlib.import_module(BACKEND_MODULES[mode])
+
+
+def load(path: str, mode: ExecutionMode):
+    """Parse and check `path` for `mode`; raises NyashSyntaxError."""
+    from nyash_run.syntax.loader import load_program
+    return load_program(path, unsupported=backend_module(mode).UNSUPPORTED_FEATURES)
+
+
+def exit_status(result) -> int:
+    return result & 255 if type(result) is int else EXIT_OK
+
+
+def run_file(path: str, options: RunOptions) -> int:
+    timings = Timings()
+    sources: SourceMap | None = None
+    try:
+        start = time.perf_counter()
+        program = load(path, options.mode)
+        sources = program.sources
+        timings.parse_ms = _ms_since(start)
+        start = time.perf_counter()
+        executable = backend_module(options.mode).compile_program(program)
+        timings.compile_ms = _ms_since(start)
+        start = time.perf_counter()
+        try:
+            status = exit_status(run_deep(lambda: executable.run(options.argv), options.timeout))
+        finally:
+            timings.run_ms = _ms_since(start)
+    except NyashError as err:
+        status = report_error(err, sources, path, options.debug)
+    except TimeoutError as err:
+        # the program's thread cannot be stopped from Python: report, then leave the process at once
+        status = report_error(err, None, path, options.debug)
+        if options.stats:
+            _write_stats(options.mode, timings)
+        hard_exit(status)
+    except Exception as err:  # a bug in nyash_run itself, never the user's program
+        status = report_internal(err, options.debug)
+    if options.stats:
+        _write_stats(options.mode, timings)
+    return status
+
+
+def run_deep(task, timeout: float | None = None):
+    """Run `task` on a thread with a big stack; re-raise what it raised; TimeoutError after `timeout`."""
+    outcome: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = task()
+        except BaseException as exc:  # handed back to the calling thread
+            outcome["error"] = exc
+
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
+    previous = threading.stack_size(THREAD_STACK_BYTES)
+    try:
+        worker = threading.Thread(target=target, name="nyash-main", daemon=True)
+        worker.start()
+    finally:
+        threading.stack_size(previous)
+    worker.join(timeout)
+    if worker.is_alive():
+        raise TimeoutError(f"Program timed out after {timeout:g} seconds")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
+def report_error(err, sources: SourceMap | None, path: str, debug: bool) -> int:
+    """Render a user-facing error after flushing the program's output; the exit status it implies."""
+    from nyash_run.runtime import output
+    output.flush()
+    if isinstance(err, NyashError):
+        from nyash_run.syntax.errors import NyashSyntaxError
+        message = err.user_message() if hasattr(err, "user_message") else err.message
+        text = render_error(message, err.span, sources or getattr(err, "sources", None) or SourceMap(), path)
+        # a load error without a position means the program file itself could not be read
+        unreadable = isinstance(err, NyashSyntaxError) and err.span is None
+        status = EXIT_USAGE if unreadable else EXIT_ERROR
+    else:
+        text, status = render_error(str(err), None, None, path), EXIT_ERROR
+    if debug:
+        traceback.print_exception(err, file=sys.stderr)
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+    return status
+
+
+def report_internal(err: BaseException, debug: bool) -> int:
+    from nyash_run.runtime import output
+    output.flush()
+    if debug:
+        traceback.print_exception(err, file=sys.stderr)
+    sys.stderr.write(f"nyash: internal error: {type(err).__name__}: {err} (rerun with --debug for details)\n")
+    return EXIT_INTERNAL
+
+
+def check_file(path: str, mode: ExecutionMode) -> int:
+    """Report every load error the front end can find; run nothing."""
+    from nyash_run.syntax.loader import check_program
+    program, errors = check_program(path, unsupported=backend_module(mode).UNSUPPORTED_FEATURES)
+    sources = program.sources if program is not None else SourceMap()
+    for err in errors:
+        sys.stderr.write(render_error(err.message, err.span, getattr(err, "sources", None) or sources, path) + "\n")
+    if errors and all(err.span is None for err in errors):
+        return EXIT_USAGE
+    return EXIT_ERROR if errors else EXIT_OK
+
+
+def _ms_since(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 3)
+
+
+def _write_stats(mode: ExecutionMode, timings: Timings) -> None:
+    record = {"mode": mode.value, "parse_ms": timings.parse_ms, "compile_ms": timings.compile_ms,
+              "run_ms": timings.run_ms}
+    sys.stderr.write(json.dumps(record) + "\n")
+
+
+def hard_exit(status: int) -> None:
+    """Leave at once, even with a runaway program thread still running (after --timeout)."""
+    from nyash_run.runtime import output
+    output.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
+def dump_file(path: str, stage: str) -> int:
+    """Print one stage's output for `path` (`ast`; later stages come with their backends)."""
+    from nyash_run.syntax.dump import dump
+    from nyash_run.syntax.loader import load_program
+    try:
+        program = load_program(path)
+    except NyashError as err:
+        return report_error(err, None, path, False)
+    for item in program.items:
+        sys.stdout.write(dump(item) + "\n")
+    return EXIT_OK

@@ -1,0 +1,43 @@
+"""Shared test helpers: running the installed `nyash` command and running source text in-process."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def nyash_command() -> list[str]:
+    """The installed console script when it sits beside this Python, else `python -m nyash_run`."""
+    script = Path(sys.executable).parent / "nyash"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "nyash_run"]
+
+
+class Result:
+    def __init__(self, proc: subprocess.CompletedProcess):
+        self.status = proc.returncode
+        self.stdout = proc.stdout.decode("utf-8")
+        self.stderr = proc.stderr.decode("utf-8")
+
+
+@pytest.fixture
+def nyash(tmp_path):
+    """`nyash(*args, cwd=...)` runs the command as a user would and returns status, stdout, stderr."""
+    def run(*args: str, cwd: Path | None = None, timeout: float = 60) -> Result:
+        proc = subprocess.run(nyash_command() + list(args), cwd=cwd or tmp_path, capture_output=True,
+                              stdin=subprocess.DEVNULL, timeout=timeout)
+        return Result(proc)
+    return run
+
+
+@pytest.fixture
+def program(tmp_path):
+    """`program(text, name='main.ny')` writes a source file and returns its path."""
+    def write(text: str, name: str = "main.ny") -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+    return write

@@ -18,6 +18,7 @@ class ExecutionMode(enum.Enum):
 # Module implementing each mode; a mode missing here is not available in this build.
 BACKEND_MODULES: dict[ExecutionMode, str] = {
     ExecutionMode.INTERP: "nyash_run.backends.interp",
+    ExecutionMode.VM: "nyash_run.backends.vm",
 }
 
 DEFAULT_MODE = ExecutionMode.INTERP

@@ -7,6 +7,8 @@ exec. Never imports llvmlite or wasmtime.
 from __future__ import annotations
 
 from nyash_run.mir.build import build_module
+from nyash_run.mir.passes import optimize_module
+from nyash_run.mir.types import infer_types
 from .machine import VMProgram
 
 # Tier 2 constructs this backend does not implement yet (language.md §0): rejected at load time.
@@ -14,7 +16,11 @@ UNSUPPORTED_FEATURES: frozenset[str] = frozenset({"lambda", "nowait", "await"})
 
 
 def compile_program(program) -> VMProgram:
-    return VMProgram(build_module(program))
+    module = build_module(program)
+    optimize_module(module)
+    infer_types(module)
+    optimize_module(module)
+    return VMProgram(module)
 
 
 __all__ = ["UNSUPPORTED_FEATURES", "compile_program", "VMProgram"]

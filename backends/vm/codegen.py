@@ -17,7 +17,9 @@ from nyash_run.mir.ir import UNBOUND, Block, Function, Instr, Module, Value
 from nyash_run.runtime.values import NULL
 from .support import MAX_CALL_DEPTH, SKIP
 
+PY_TYPES = {"int": "int", "float": "float"}
 INT_ARITH = {"+", "-", "*"}
+NUMERIC = ("int", "float")
 COMPARE = {"<", "<=", ">", ">=", "==", "!="}
 I64_CHECK = "-9223372036854775808 <= {0} <= 9223372036854775807"
 
@@ -62,12 +64,44 @@ class OpLowering:
     def __init__(self, source: Source, fn_names: dict[str, str]):
         self.src = source
         self.fn_names = fn_names
+        self.const_text: dict[int, str] = {}
+        self.inlined: dict[int, Instr] = {}
 
     def lines(self, instr: Instr) -> list[str]:
+        if instr.dst is not None and (instr.dst.id in self.inlined or
+                                      (instr.name == "CONST" and instr.dst.id in self.const_text)):
+            return []
         return getattr(self, "op_" + instr.name)(instr)
 
+    def start_function(self, fn: Function) -> None:
+        """Constants are written in place of the values that hold them (`n - 1`, not `n - v4`), and so
+        is a non-raising typed expression read once, later in its own block (`if v0 < 2:`)."""
+        self.const_text = {}
+        self.inlined: dict[int, Instr] = {}
+        for block in fn.blocks:
+            for instr in block.instrs:
+                if instr.name == "CONST" and _inline_literal(instr.args[0]):
+                    self.const_text[instr.dst.id] = repr(instr.args[0])
+        uses: dict[int, int] = {}
+        for block in fn.blocks:
+            for instr in block.instrs:
+                for value in instr.uses():
+                    uses[value.id] = uses.get(value.id, 0) + 1
+        for block in fn.blocks:
+            local_uses: dict[int, int] = {}
+            for instr in reversed(block.instrs):
+                for value in instr.uses():
+                    local_uses[value.id] = local_uses.get(value.id, 0) + 1
+                dst = instr.dst
+                if dst is not None and uses.get(dst.id) == 1 == local_uses.get(dst.id):
+                    if self.pure_expression(instr) is not None:
+                        self.inlined[dst.id] = instr
+
     def v(self, value: Value) -> str:
-        return value_name(value)
+        instr = self.inlined.get(value.id)
+        if instr is not None:
+            return self.pure_expression(instr)
+        return self.const_text.get(value.id) or value_name(value)
 
     def literal(self, value) -> str:
         if value is None or type(value) in (bool, str) or (type(value) is int):
@@ -78,70 +112,115 @@ class OpLowering:
             return "UNBOUND"
         return self.src.constant(value)        # floats (nan, inf, -0.0 have no plain literal)
 
+    def pure_expression(self, i: Instr) -> str | None:
+        """The instruction as an expression when, given its operand types, it cannot raise."""
+        if i.name == "BINOP":
+            op, lhs, rhs = i.args
+            kinds = (lhs.type, rhs.type)
+            numeric = lhs.type in NUMERIC and rhs.type in NUMERIC
+            if op in COMPARE and (numeric or kinds == ("string", "string")):
+                return f"({self.v(lhs)} {op} {self.v(rhs)})" if kinds != ("int", "float") and \
+                    kinds != ("float", "int") else None
+            if op in INT_ARITH and kinds == ("float", "float"):
+                return f"({self.v(lhs)} {op} {self.v(rhs)})"
+        if i.name == "TRUTHY" and i.args[0].type in ("bool", "int"):
+            a = self.v(i.args[0])
+            return a if i.args[0].type == "bool" else f"({a} != 0)"
+        if i.name == "UNOP" and i.args[0] == "not" and i.args[1].type == "bool":
+            return f"(not {self.v(i.args[1])})"
+        return None
+
     # values and operators ------------------------------------------------------------------------------
     def op_CONST(self, i):
-        return [f"{self.v(i.dst)} = {self.literal(i.args[0])}"]
+        return [f"{value_name(i.dst)} = {self.literal(i.args[0])}"]
 
     def op_BINOP(self, i):
         op, lhs, rhs = i.args
-        d, a, b = self.v(i.dst), self.v(lhs), self.v(rhs)
-        if _is(lhs, "int") and _is(rhs, "int"):
+        d, a, b = value_name(i.dst), self.v(lhs), self.v(rhs)
+        kinds = (lhs.type, rhs.type)
+        if kinds == ("int", "int"):
             if op in INT_ARITH:
-                return [f"{d} = {a} {op} {b}", f"if not ({I64_CHECK.format(d)}): {d} = wrap({d})"]
+                return [f"{d} = {a} {op} {b}", f"if {self.overflow_test(op, d, rhs)}: {d} = wrap({d})"]
             if op in COMPARE:
                 return [f"{d} = {a} {op} {b}"]
-        if _is(lhs, "float") and _is(rhs, "float") and op in COMPARE:
+        if lhs.type in NUMERIC and rhs.type in NUMERIC and (op in COMPARE or op in INT_ARITH):
+            # at least one Float: Ints convert first (§6.4); + - * never raise on floats
+            fa = a if lhs.type == "float" else f"float({a})"
+            fb = b if rhs.type == "float" else f"float({b})"
+            return [f"{d} = {fa} {op} {fb}"]
+        if kinds == ("string", "string") and op in ("+", "==", "!=", "<", "<=", ">", ">="):
             return [f"{d} = {a} {op} {b}"]
         return [f"{d} = {BINOP_FUNCS[op]}({a}, {b})"]
 
+    def overflow_test(self, op: str, d: str, rhs: Value) -> str:
+        """Adding or subtracting a small constant can only leave the i64 range on one side."""
+        text = self.const_text.get(rhs.id)
+        step = int(text) if text is not None and text.lstrip("-").isdigit() else None
+        if step is not None and op in "+-" and abs(step) < 2**32:
+            upward = (step > 0) == (op == "+")
+            return f"{d} > 9223372036854775807" if upward else f"{d} < -9223372036854775808"
+        return f"not ({I64_CHECK.format(d)})"
+
     def op_UNOP(self, i):
         op, operand = i.args
-        func = "neg" if op == "-" else "not_"
-        return [f"{self.v(i.dst)} = {func}({self.v(operand)})"]
+        d, a = value_name(i.dst), self.v(operand)
+        if op == "-" and operand.type == "int":
+            return [f"{d} = -{a}", f"if {d} == 9223372036854775808: {d} = -{d}"]
+        if op == "-" and operand.type == "float":
+            return [f"{d} = -{a}"]
+        if op == "not" and operand.type == "bool":
+            return [f"{d} = not {a}"]
+        return [f"{d} = {'neg' if op == '-' else 'not_'}({a})"]
 
     def op_TRUTHY(self, i):
         (value,) = i.args
-        if _is(value, "bool"):
-            return [f"{self.v(i.dst)} = {self.v(value)}"]
-        return [f"{self.v(i.dst)} = truthy({self.v(value)})"]
+        d, a = value_name(i.dst), self.v(value)
+        fast = {"bool": a, "int": f"{a} != 0", "string": f"{a} != ''"}.get(value.type)
+        if fast is not None:
+            return [f"{d} = {fast}"]
+        if value.type == "void":
+            return [f"{d} = False"]
+        if value.type not in ("dyn", None, "exc"):      # null, Float, boxes: always truthy (§6.2)
+            return [f"{d} = True"]
+        return [f"{d} = truthy({a})"]
 
     def op_CHECK_BOUND(self, i):
         name, value = i.args
-        return [f"if {self.v(value)} is UNBOUND: raise undefined({name!r})", f"{self.v(i.dst)} = {self.v(value)}"]
+        return [f"if {self.v(value)} is UNBOUND: raise undefined({name!r})", f"{value_name(i.dst)} = {self.v(value)}"]
 
     # variables -------------------------------------------------------------------------------------------
     def op_GET_NAME(self, i):
-        return [f"{self.v(i.dst)} = get_name(d, {i.args[0]!r})"]
+        return [f"{value_name(i.dst)} = get_name(d, {i.args[0]!r})"]
 
     def op_GET_GLOBAL_SOFT(self, i):
-        return [f"{self.v(i.dst)} = GLOBALS.get({i.args[0]!r})"]
+        return [f"{value_name(i.dst)} = GLOBALS.get({i.args[0]!r})"]
 
     def op_SET_GLOBAL(self, i):
         return [f"GLOBALS[{i.args[0]!r}] = {self.v(i.args[1])}"]
 
     def op_LOCAL_GET(self, i):
-        return [f"{self.v(i.dst)} = s{i.args[0]}"]
+        return [f"{value_name(i.dst)} = s{i.args[0]}"]
 
     def op_LOCAL_SET(self, i):
         return [f"s{i.args[0]} = {self.v(i.args[1])}"]
 
     # objects ---------------------------------------------------------------------------------------------
     def op_SINGLETON(self, i):
-        return [f"{self.v(i.dst)} = singleton(d, CLASSES[{i.args[0]!r}])"]
+        return [f"{value_name(i.dst)} = singleton(d, CLASSES[{i.args[0]!r}])"]
 
     def op_GET_FIELD(self, i):
-        return [f"{self.v(i.dst)} = get_field({self.v(i.args[1])}, {i.args[0]!r})"]
+        return [f"{value_name(i.dst)} = get_field({self.v(i.args[1])}, {i.args[0]!r})"]
 
     def op_SET_FIELD(self, i):
         name, obj, value = i.args
         return [f"set_field({self.v(obj)}, {name!r}, {self.v(value)})"]
 
     def op_NEW(self, i):
-        return [f"{self.v(i.dst)} = new_object(d, {i.args[0]!r}, [{self.args(i.args[1:])}])"]
+        return [f"{value_name(i.dst)} = new_object(d, {i.args[0]!r}, [{self.args(i.args[1:])}])"]
 
     def op_MAKE_RESULT(self, i):
         ok, value = i.args
-        return [f"{self.v(i.dst)} = ResultBox({ok!r}, {self.v(value)})"]
+        return [f"{value_name(i.dst)} = ResultBox({ok!r}, {self.v(value)})"]
 
     # calls -----------------------------------------------------------------------------------------------
     def args(self, values) -> str:
@@ -150,33 +229,37 @@ class OpLowering:
     def op_CALL(self, i):
         target = self.fn_names[i.args[0]]
         rest = self.args(i.args[1:])
-        return [f"{self.v(i.dst)} = {target}(d + 1, None{', ' + rest if rest else ''})"]
+        return [f"{value_name(i.dst)} = {target}(d + 1, None{', ' + rest if rest else ''})"]
+
+    def op_CALL_KNOWN_METHOD(self, i):
+        target = self.fn_names[i.args[0]]
+        return [f"{value_name(i.dst)} = {target}(d + 1, {self.args(i.args[1:])})"]
 
     def op_CALL_METHOD(self, i):
         name, recv = i.args[0], i.args[1]
-        return [f"{self.v(i.dst)} = call_method(d, {self.v(recv)}, {name!r}, [{self.args(i.args[2:])}])"]
+        return [f"{value_name(i.dst)} = call_method(d, {self.v(recv)}, {name!r}, [{self.args(i.args[2:])}])"]
 
     def op_CALL_BARE(self, i):
         name, me, fvar = i.args[:3]
-        return [f"{self.v(i.dst)} = call_bare(d, {name!r}, {self.v(me)}, {self.v(fvar)}, "
+        return [f"{value_name(i.dst)} = call_bare(d, {name!r}, {self.v(me)}, {self.v(fvar)}, "
                 f"[{self.args(i.args[3:])}])"]
 
     def op_FROM_CALL(self, i):
         parent, name, me = i.args[:3]
-        return [f"{self.v(i.dst)} = from_call(d, {parent!r}, {name!r}, {self.v(me)}, [{self.args(i.args[3:])}])"]
+        return [f"{value_name(i.dst)} = from_call(d, {parent!r}, {name!r}, {self.v(me)}, [{self.args(i.args[3:])}])"]
 
     # output and exceptions -------------------------------------------------------------------------------
     def op_PRINT(self, i):
         return [f"write(display({self.v(i.args[0])}) + '\\n')"]
 
     def op_EXC_VALUE(self, i):
-        return [f"{self.v(i.dst)} = exc_value({self.v(i.args[0])})"]
+        return [f"{value_name(i.dst)} = exc_value({self.v(i.args[0])})"]
 
     def op_RESULT_OK(self, i):
-        return [f"{self.v(i.dst)} = result_ok({self.v(i.args[0])})"]
+        return [f"{value_name(i.dst)} = result_ok({self.v(i.args[0])})"]
 
     def op_RESULT_VALUE(self, i):
-        return [f"{self.v(i.dst)} = {self.v(i.args[0])}.value"]
+        return [f"{value_name(i.dst)} = {self.v(i.args[0])}.value"]
 
     # terminators (control transfer itself is written by the emitters) -------------------------------
     def op_JUMP(self, i):
@@ -202,17 +285,21 @@ BINOP_FUNCS = {"+": "add", "-": "sub", "*": "mul", "/": "div", "%": "mod", "<": 
                ">=": "ge", "==": "eq", "!=": "ne"}
 
 
+def _inline_literal(value) -> bool:
+    return value is None or type(value) in (bool, str) or (type(value) is int and -2**62 < value < 2**62)
+
+
 def _is(value: Value, kind: str) -> bool:
     return value.type == kind
 
 
-def assignments(target: Block, args: list[Value]) -> list[str]:
+def assignments(target: Block, args: list[Value], name_of=value_name) -> list[str]:
     """Passing jump arguments to block parameters, as one parallel assignment (swaps stay correct)."""
     pairs = [(p, a) for p, a in zip(target.params, args) if p is not a]
     if not pairs:
         return []
     left = ", ".join(value_name(p) for p, _ in pairs)
-    right = ", ".join(value_name(a) for _, a in pairs)
+    right = ", ".join(name_of(a) for _, a in pairs)
     return [f"{left} = {right}"]
 
 
@@ -222,8 +309,15 @@ def signature(fn: Function, name: str) -> str:
     return f"def {name}({', '.join(params)}):"
 
 
-def prologue(src: Source, fn: Function) -> None:
-    """The call-depth check: an error here is reported at the caller's call (SKIP)."""
+def prologue(src: Source, fn: Function, fn_names: dict[str, str]) -> None:
+    """The call-depth check (an error here is reported at the caller's call: SKIP), then the jump to a
+    specialised version when the arguments have the types it was made for."""
     src.add(1, f"if d > {MAX_CALL_DEPTH}: raise depth_error()", SKIP)
+    if fn.guarded_entry is not None:
+        target, kinds = fn.guarded_entry
+        tests = [f"type({value_name(p)}) is {PY_TYPES[k]}" for p, k in zip(fn.params, kinds) if k != "dyn"]
+        me = value_name(fn.self_value) if fn.self_value is not None else "_me"
+        args = ", ".join(["d", me] + [value_name(p) for p in fn.params])
+        src.add(1, f"if {' and '.join(tests)}: return {fn_names[target]}({args})", SKIP)
     for index in range(len(fn.slots)):
         src.add(1, f"s{index} = UNBOUND")

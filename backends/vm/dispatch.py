@@ -35,16 +35,16 @@ def _block(block, lowering: OpLowering, src: Source, indent: int) -> None:
     if term is None:
         src.add(indent, "raise AssertionError('block without terminator')")
     elif term.name == "JUMP":
-        _goto(src, indent, *term.targets[0])
+        _goto(src, indent, *term.targets[0], lowering)
     elif term.name == "BRANCH":
         (then, then_args), (other, other_args) = term.targets
-        src.add(indent, f"if {value_name(term.args[0])}:")
-        _goto(src, indent + 1, then, then_args)
-        _goto(src, indent, other, other_args)
+        src.add(indent, f"if {lowering.v(term.args[0])}:")
+        _goto(src, indent + 1, then, then_args, lowering)
+        _goto(src, indent, other, other_args, lowering)
 
 
-def _goto(src: Source, indent: int, target, args) -> None:
-    for line in assignments(target, args):
+def _goto(src: Source, indent: int, target, args, lowering: OpLowering) -> None:
+    for line in assignments(target, args, lowering.v):
         src.add(indent, line)
     src.add(indent, f"bb = {target.id}")
     src.add(indent, "continue")

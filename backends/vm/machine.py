@@ -34,7 +34,8 @@ def generate(module: Module) -> tuple[Source, dict[str, str]]:
 def emit_function(fn: Function, name: str, lowering: OpLowering, src: Source) -> None:
     src.add(0, f"# {fn.kind} {fn.name}")
     src.add(0, signature(fn, name))
-    prologue(src, fn)
+    prologue(src, fn, lowering.fn_names)
+    lowering.start_function(fn)
     mark = len(src.lines)
     if not any(block.handler is not None for block in fn.blocks):
         try:
@@ -99,4 +100,4 @@ class VMProgram:
             raise NyashRuntimeError(f"Method main expects {plural(module.main_arity, 'argument')}, got 0",
                                     module.main_span)
         args = [ArrayBox(list(argv))] if module.main_arity == 1 else []
-        return self.functions[module.main](1, me, *args)
+        return self.functions[module.main_entry or module.main](1, me, *args)

@@ -63,7 +63,7 @@ class StructuredEmitter:
 
     def edge(self, target: Block, args, stop, loops, indent: int) -> str | None:
         """Write the jump to `target`; None when the caller should go on emitting `target` inline."""
-        for line in assignments(target, args):
+        for line in assignments(target, args, self.low.v):
             self.src.add(indent, line)
         if loops and target is loops[-1][0]:
             self.src.add(indent, "continue")
@@ -80,7 +80,7 @@ class StructuredEmitter:
     def branch(self, term, stop, loops, indent: int) -> tuple[Block | None, bool]:
         """if/else. Returns the block to go on with at this level (the join, when an arm reaches it) and
         whether control can fall through to the end."""
-        cond = value_name(term.args[0])
+        cond = self.low.v(term.args[0])
         (then, then_args), (other, other_args) = term.targets
         merge = term.merge
         inner_stop = merge if merge is not None else stop
@@ -93,7 +93,10 @@ class StructuredEmitter:
             self.src.add(indent, f"if {cond}:")
             falls_then = self.arm(then, then_args, inner_stop, loops, indent + 1)
             self.src.add(indent, "else:")
+            mark = len(self.src.lines)
             falls = self.arm(other, other_args, inner_stop, loops, indent + 1) or falls_then
+            if self.src.lines[mark:] == ["    " * (indent + 1) + "pass"]:
+                del self.src.lines[mark - 1:]          # an empty else says nothing
         if merge is None or merge is stop:
             return None, falls
         return (merge if falls else None), falls

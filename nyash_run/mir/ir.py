@@ -125,6 +125,7 @@ class Function:
     box: str | None = None               # the box lexically containing the code
     span: Span | None = None
     slots: list[str] = field(default_factory=list)     # names of slot-backed locals (LOCAL_GET/SET)
+    guarded_entry: tuple | None = None   # (specialised function, parameter labels) to enter when they match
     next_value: int = 0
 
     @property
@@ -162,6 +163,7 @@ class Module:
     classes: dict[str, ClassInfo] = field(default_factory=dict)
     top: str = "__top__"                 # the function holding the top-level statements
     main: str | None = None              # the function of Main.main, when there is one
+    main_entry: str | None = None        # its specialisation for the entry call (set by mir.types)
     main_arity: int = 0
     main_span: Span | None = None
     file: str = ""

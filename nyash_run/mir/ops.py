@@ -66,6 +66,9 @@ OPS: dict[str, Op] = {
     # calls (each user call is depth-checked: 10,000 active calls, §3.4) -----------------------------------
     "CALL": Op("dst", "$func args*", "dst := the known function func(args); arity already checked",
                may_raise=True),
+    "CALL_KNOWN_METHOD": Op("dst", "$func recv args*",
+                            "dst := method func (resolved when compiling: recv's box is known) run with me=recv",
+                            may_raise=True),
     "CALL_METHOD": Op("dst", "$name recv args*", "dst := recv.name(args): user method or builtin method",
                       may_raise=True),
     "CALL_BARE": Op("dst", "$name me fvar args*",

@@ -1,0 +1,318 @@
+"""Type inference with specialisation per argument-type signature.
+
+In: an ir.Module. Out: the same module where every Value has `.type` set to a label — `int`, `float`,
+`bool`, `string`, `void`, `null`, `array`, `map`, `result`, `error`, `console`, `math`, `box:NAME` (an
+instance of exactly that user box) or `dyn` — plus specialised copies of functions: a call whose argument
+labels are known calls `NAME#int,float`, a copy inferred with those parameter types. Calls to methods of a
+receiver whose box is known become CALL_KNOWN_METHOD. Bound checks that can never fail are removed.
+
+The analysis is a forward data-flow fixpoint over sets of kinds per value (with `unbound` tracked apart so
+bound checks can go), run for every specialisation until no return type changes. Each function gets at
+most MAX_SPECIALISATIONS signatures; further call sites use the generic (all `dyn`) version, which always
+exists because dynamic dispatch may reach any function.
+"""
+from __future__ import annotations
+
+import copy
+
+from nyash_run.mir.ir import UNBOUND, Function, Instr, Module, Value
+from nyash_run.mir.ops import OPS
+from nyash_run.mir.passes import replace_uses
+from nyash_run.runtime.values import NULL
+
+MAX_SPECIALISATIONS = 4
+DYN = frozenset({"dyn"})
+MAX_KINDS = 3
+
+_NEW_KINDS = {"ArrayBox": "array", "MapBox": "map", "StringBox": "string", "IntegerBox": "int",
+              "FloatBox": "float", "BoolBox": "bool", "ResultBox": "result", "ConsoleBox": "console",
+              "MathBox": "math", "NullBox": "null"}
+
+_METHOD_KINDS = {
+    "string": {"length": "int", "size": "int", "len": "int", "substring": "string", "find": "int",
+               "indexOf": "int", "lastIndexOf": "int", "contains": "bool", "startsWith": "bool",
+               "endsWith": "bool", "split": "array", "replace": "string", "trim": "string",
+               "toUpper": "string", "toLower": "string", "toInteger": "int", "concat": "string",
+               "toString": "string", "equals": "bool"},
+    "int": {"abs": "int", "max": "int", "min": "int", "toFloat": "float", "pow": "float", "toString": "string",
+            "equals": "bool"},
+    "float": {"abs": "float", "max": "float", "min": "float", "pow": "float", "sqrt": "float", "sin": "float",
+              "cos": "float", "tan": "float", "exp": "float", "log": "float", "log10": "float",
+              "floor": "int", "ceil": "int", "round": "int", "toInteger": "int", "isNaN": "bool",
+              "isInfinite": "bool", "isFinite": "bool", "toString": "string", "equals": "bool"},
+    "array": {"length": "int", "size": "int", "len": "int", "isEmpty": "bool", "indexOf": "int",
+              "contains": "bool", "join": "string", "slice": "array", "push": "string", "set": "string",
+              "clear": "string", "reverse": "string", "sort": "string", "toString": "string", "equals": "bool"},
+    "map": {"size": "int", "length": "int", "len": "int", "isEmpty": "bool", "has": "bool",
+            "containsKey": "bool", "containsValue": "bool", "keys": "array", "values": "array",
+            "set": "string", "delete": "string", "clear": "string", "toString": "string", "equals": "bool"},
+}
+
+
+def kinds_of_literal(value) -> frozenset:
+    if value is UNBOUND:
+        return frozenset({"unbound"})
+    if value is None:
+        return frozenset({"void"})
+    if value is NULL:
+        return frozenset({"null"})
+    return frozenset({{int: "int", float: "float", str: "string", bool: "bool"}[type(value)]})
+
+
+def join(a: frozenset, b: frozenset) -> frozenset:
+    merged = a | b
+    if "dyn" in merged or len(merged - {"unbound"}) > MAX_KINDS:
+        return DYN | (merged & {"unbound"})
+    return merged
+
+
+def label(kinds: frozenset | None) -> str:
+    if not kinds or "unbound" in kinds or len(kinds) != 1:
+        return "dyn"
+    return next(iter(kinds))
+
+
+def binop_kind(op: str, a: str, b: str) -> str:
+    if op in ("==", "!=", "<", "<=", ">", ">="):
+        return "bool"
+    if op == "+" and "string" in (a, b):
+        return "string"
+    if a == "int" and b == "int":
+        return "int"
+    if a in ("int", "float") and b in ("int", "float"):
+        return "float"
+    if op == "+" and a == "bool" and b == "bool":
+        return "int"
+    if op == "*" and a == "string" and b == "int":
+        return "string"
+    return "dyn"
+
+
+class Spec:
+    def __init__(self, fn: Function, signature: tuple):
+        self.fn = fn
+        self.signature = signature
+        self.ret: frozenset = frozenset()
+        self.types: dict[int, frozenset] = {}
+
+
+class TypeInference:
+    def __init__(self, module: Module):
+        self.module = module
+        self.originals = dict(module.functions)
+        self.specs: dict[tuple, Spec] = {}
+        self.count: dict[str, int] = {}
+
+    def generic_signature(self, fn: Function) -> tuple:
+        return ("dyn" if fn.self_value is not None else "void",) + ("dyn",) * len(fn.params)
+
+    def spec_for(self, fname: str, signature: tuple) -> Spec:
+        original = self.originals[fname]
+        generic = self.generic_signature(original)
+        if (fname, signature) not in self.specs and signature != generic:
+            if self.count.get(fname, 0) >= MAX_SPECIALISATIONS:
+                signature = generic
+        key = (fname, signature)
+        if key not in self.specs:
+            fn = original if signature == generic else _clone(original, f"{fname}#{','.join(signature)}")
+            self.specs[key] = Spec(fn, signature)
+            self.count[fname] = self.count.get(fname, 0) + (signature != generic)
+        return self.specs[key]
+
+    def run(self) -> None:
+        for fname, fn in self.originals.items():
+            self.spec_for(fname, self.generic_signature(fn))
+        module = self.module
+        if module.main is not None:
+            main_sig = ("box:Main",) + (("array",) if module.main_arity == 1 else ("dyn",) * module.main_arity)
+            module.main_entry = self.spec_for(module.main, main_sig).fn.name
+        self.fixpoint()
+        self.add_guarded_entries()
+        self.fixpoint()
+        for spec in list(self.specs.values()):
+            self.finish(spec)
+            module.functions[spec.fn.name] = spec.fn
+
+    def fixpoint(self) -> None:
+        changed = True
+        while changed:
+            changed = False
+            for spec in list(self.specs.values()):
+                before = (spec.ret, len(self.specs))
+                self.analyze(spec)
+                changed |= (spec.ret, len(self.specs)) != before
+
+    def add_guarded_entries(self) -> None:
+        """Speculate on untyped parameters used as numbers (`n < 2`, `n - 1`): the generic version checks
+        the argument types on entry and jumps to a specialisation when they match. Arguments that come
+        from outside (command-line arguments, fields, array elements) have no static type otherwise."""
+        for (fname, signature), spec in list(self.specs.items()):
+            if signature != self.generic_signature(spec.fn) or not spec.fn.params:
+                continue
+            guessed = _numeric_guesses(spec)
+            if not any(kind != "dyn" for kind in guessed):
+                continue
+            target = self.spec_for(fname, (signature[0],) + tuple(guessed))
+            if target is not spec:
+                spec.fn.guarded_entry = (target.fn.name, tuple(guessed))
+
+    # ---------------------------------------------------------------------------------------- analysis
+    def analyze(self, spec: Spec) -> None:
+        fn, types = spec.fn, spec.types
+        if fn.self_value is not None:
+            types[fn.self_value.id] = frozenset({spec.signature[0]})
+        for param, kind in zip(fn.params, spec.signature[1:]):
+            types[param.id] = frozenset({kind})
+        changed = True
+        while changed:
+            changed = False
+            for block in fn.blocks:
+                if block.handler is not None:
+                    changed |= _merge(types, block.handler.params[0], frozenset({"exc"}))
+                for instr in block.instrs:
+                    changed |= self.transfer(spec, instr)
+
+    def transfer(self, spec: Spec, instr: Instr) -> bool:
+        types = spec.types
+        changed = False
+        for target, args in instr.targets:
+            for param, arg in zip(target.params, args):
+                changed |= _merge(types, param, types.get(arg.id, frozenset()))
+        if instr.name == "RETURN":
+            new_ret = join(spec.ret, types.get(instr.args[0].id, frozenset()))
+            changed |= new_ret != spec.ret
+            spec.ret = new_ret
+        if instr.dst is not None:
+            changed |= _merge(types, instr.dst, self.result_kinds(spec, instr))
+        return changed
+
+    def kind(self, spec: Spec, value: Value) -> str:
+        return label(spec.types.get(value.id))
+
+    def result_kinds(self, spec: Spec, instr: Instr) -> frozenset:
+        name, args = instr.name, instr.args
+        if name == "CONST":
+            return kinds_of_literal(args[0])
+        if name == "BINOP":
+            return frozenset({binop_kind(args[0], self.kind(spec, args[1]), self.kind(spec, args[2]))})
+        if name == "UNOP":
+            operand = self.kind(spec, args[1])
+            return frozenset({"bool" if args[0] == "not" else operand if operand in ("int", "float") else "dyn"})
+        if name in ("TRUTHY", "RESULT_OK"):
+            return frozenset({"bool"})
+        if name == "CHECK_BOUND":
+            return spec.types.get(args[1].id, frozenset()) - {"unbound"}
+        if name == "LOCAL_GET":
+            return DYN | {"unbound"}
+        if name == "SINGLETON":
+            return frozenset({f"box:{args[0]}"})
+        if name == "NEW":
+            return self.new_kinds(args[0])
+        if name == "MAKE_RESULT":
+            return frozenset({"result"})
+        if name == "EXC_VALUE":
+            return frozenset({"error"})
+        if name == "CALL":
+            signature = ("void",) + tuple(self.kind(spec, a) for a in args[1:])
+            return self.spec_for(args[0], signature).ret
+        if name in ("CALL_METHOD", "CALL_KNOWN_METHOD"):
+            return self.method_kinds(spec, instr)
+        return DYN
+
+    def new_kinds(self, box: str) -> frozenset:
+        info = self.module.classes.get(box)
+        if info is not None:
+            return frozenset({f"box:{box}"}) if not info.is_static else DYN
+        return frozenset({_NEW_KINDS.get(box, "dyn")})
+
+    def method_kinds(self, spec: Spec, instr: Instr) -> frozenset:
+        name, recv, args = instr.args[0], instr.args[1], instr.args[2:]
+        recv_kind = self.kind(spec, recv)
+        target = self.known_method(recv_kind, name, len(args))
+        if target is not None:
+            signature = (recv_kind,) + tuple(self.kind(spec, a) for a in args)
+            return self.spec_for(target, signature).ret
+        return frozenset({_METHOD_KINDS.get(recv_kind, {}).get(name, "dyn")})
+
+    def known_method(self, recv_kind: str, name: str, argc: int) -> str | None:
+        if not recv_kind.startswith("box:"):
+            return None
+        info = self.module.classes.get(recv_kind[4:])
+        target = info.methods.get(name) if info is not None else None
+        if target is None or len(self.originals[target].params) != argc:
+            return None
+        return target
+
+    # ------------------------------------------------------------------------------------------ results
+    def finish(self, spec: Spec) -> None:
+        """Write labels, point calls at their specialisations, drop bound checks that cannot fail."""
+        fn, types = spec.fn, spec.types
+        aliases: dict[int, Value] = {}
+        for block in fn.blocks:
+            for value in block.params:
+                value.type = label(types.get(value.id))
+            kept = []
+            for instr in block.instrs:
+                if instr.name == "CHECK_BOUND" and "unbound" not in types.get(instr.args[1].id, DYN | {"unbound"}):
+                    aliases[instr.dst.id] = instr.args[1]
+                    continue
+                self.retarget(spec, instr)
+                if instr.dst is not None:
+                    instr.dst.type = label(types.get(instr.dst.id))
+                kept.append(instr)
+            block.instrs = kept
+        for value in fn.params + ([fn.self_value] if fn.self_value is not None else []):
+            value.type = label(types.get(value.id))
+        if aliases:
+            replace_uses(fn, aliases)
+
+    def retarget(self, spec: Spec, instr: Instr) -> None:
+        if instr.name == "CALL":
+            signature = ("void",) + tuple(self.kind(spec, a) for a in instr.args[1:])
+            instr.args[0] = self.spec_for(instr.args[0], signature).fn.name
+        elif instr.name == "CALL_METHOD":
+            name, recv, args = instr.args[0], instr.args[1], instr.args[2:]
+            recv_kind = self.kind(spec, recv)
+            target = self.known_method(recv_kind, name, len(args))
+            if target is not None:
+                signature = (recv_kind,) + tuple(self.kind(spec, a) for a in args)
+                fname = self.spec_for(target, signature).fn.name
+                instr.name, instr.op, instr.args = "CALL_KNOWN_METHOD", OPS["CALL_KNOWN_METHOD"], [fname, recv, *args]
+
+
+def _numeric_guesses(spec: Spec) -> list[str]:
+    """Per parameter: 'int' or 'float' when it meets a constant or typed number of that kind in an
+    arithmetic or comparison operator, else 'dyn'."""
+    guesses = {p.id: "dyn" for p in spec.fn.params}
+    for block in spec.fn.blocks:
+        for instr in block.instrs:
+            if instr.name != "BINOP":
+                continue
+            lhs, rhs = instr.args[1], instr.args[2]
+            for mine, other in ((lhs, rhs), (rhs, lhs)):
+                kind = label(spec.types.get(other.id))
+                if mine.id in guesses and kind in ("int", "float") and guesses[mine.id] == "dyn":
+                    guesses[mine.id] = kind
+    return [guesses[p.id] for p in spec.fn.params]
+
+
+def _merge(types: dict, value: Value, kinds: frozenset) -> bool:
+    old = types.get(value.id)
+    new = kinds if old is None else join(old, kinds)
+    if new != old:
+        types[value.id] = new
+        return True
+    return False
+
+
+def _clone(fn: Function, name: str) -> Function:
+    # singletons compared by identity (UNBOUND, NULL) and immutable parts must not be copied
+    memo = {id(op): op for op in OPS.values()}
+    memo.update({id(UNBOUND): UNBOUND, id(NULL): NULL})
+    clone = copy.deepcopy(fn, memo)
+    clone.name = name
+    return clone
+
+
+def infer_types(module: Module) -> None:
+    TypeInference(module).run()

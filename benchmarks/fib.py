@@ -1,4 +1,4 @@
-"""Recursive Fibonacci, the CPython reference for benchmarks/fib.ny."""
+"""fib: recursive Fibonacci, the CPython twin of fib.ny (size N: prints fib(N))."""
 import sys
 
 
@@ -9,7 +9,7 @@ def fib(n):
 
 
 def main():
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 25
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     print(f"fib({n}) = {fib(n)}")
 
 

@@ -14,7 +14,8 @@ Every op has an `op_<NAME>` method here; a test checks none is missing.
 from __future__ import annotations
 
 from nyash_run.mir.ir import UNBOUND, Block, Function, Instr, Module, Value
-from nyash_run.runtime.values import NULL
+from nyash_run.runtime.methods import lookup_method
+from nyash_run.runtime.values import NULL, ArrayBox, ConsoleBox, MapBox, MathBox, ResultBox
 from .support import MAX_CALL_DEPTH, SKIP
 
 PY_TYPES = {"int": "int", "float": "float"}
@@ -139,10 +140,7 @@ class OpLowering:
         d, a, b = value_name(i.dst), self.v(lhs), self.v(rhs)
         kinds = (lhs.type, rhs.type)
         if kinds == ("int", "int"):
-            if op in INT_ARITH:
-                return [f"{d} = {a} {op} {b}", f"if {self.overflow_test(op, d, rhs)}: {d} = wrap({d})"]
-            if op in COMPARE:
-                return [f"{d} = {a} {op} {b}"]
+            return self.int_binop(op, d, a, b, rhs)
         if lhs.type in NUMERIC and rhs.type in NUMERIC and (op in COMPARE or op in INT_ARITH):
             # at least one Float: Ints convert first (§6.4); + - * never raise on floats
             fa = a if lhs.type == "float" else f"float({a})"
@@ -150,6 +148,24 @@ class OpLowering:
             return [f"{d} = {fa} {op} {fb}"]
         if kinds == ("string", "string") and op in ("+", "==", "!=", "<", "<=", ">", ">="):
             return [f"{d} = {a} {op} {b}"]
+        generic = f"{d} = {BINOP_FUNCS[op]}({a}, {b})"
+        guards = [f"type({x}) is int" for x, kind in ((a, lhs.type), (b, rhs.type)) if kind == "dyn"]
+        if guards and all(k in ("int", "dyn") for k in kinds) and op in INT_ARITH | COMPARE | {"/", "%"}:
+            # values of unknown type are usually Ints here: test for that, else take the runtime path
+            fast = self.int_binop(op, d, a, b, rhs)
+            return [f"if {' and '.join(guards)}:"] + ["    " + line for line in fast] + ["else:", "    " + generic]
+        return [generic]
+
+    def int_binop(self, op: str, d: str, a: str, b: str, rhs: Value) -> list[str]:
+        if op in INT_ARITH:
+            return [f"{d} = {a} {op} {b}", f"if {self.overflow_test(op, d, rhs)}: {d} = wrap({d})"]
+        if op in COMPARE:
+            return [f"{d} = {a} {op} {b}"]
+        divisor = self.const_text.get(rhs.id)
+        if divisor is not None and divisor.isdigit() and int(divisor) > 0:
+            # truncating division and remainder with the dividend's sign (§6.3); no zero to check
+            py = "//" if op == "/" else "%"
+            return [f"{d} = {a} {py} {b} if {a} >= 0 else -(-{a} {py} {b})"]
         return [f"{d} = {BINOP_FUNCS[op]}({a}, {b})"]
 
     def overflow_test(self, op: str, d: str, rhs: Value) -> str:
@@ -236,8 +252,15 @@ class OpLowering:
         return [f"{value_name(i.dst)} = {target}(d + 1, {self.args(i.args[1:])})"]
 
     def op_CALL_METHOD(self, i):
-        name, recv = i.args[0], i.args[1]
-        return [f"{value_name(i.dst)} = call_method(d, {self.v(recv)}, {name!r}, [{self.args(i.args[2:])}])"]
+        name, recv, args = i.args[0], i.args[1], i.args[2:]
+        d = value_name(i.dst)
+        inline = inline_method(recv.type, name, d, self.v(recv), [self.v(a) for a in args], [a.type for a in args])
+        if inline is not None:
+            return inline
+        method = builtin_method_for(recv.type, name, len(args))
+        if method is not None:      # the receiver's type is known: skip the dispatch on it
+            return [f"{d} = {self.src.constant(method)}.invoke({self.v(recv)}, [{self.args(args)}])"]
+        return [f"{d} = call_method(d, {self.v(recv)}, {name!r}, [{self.args(args)}])"]
 
     def op_CALL_BARE(self, i):
         name, me, fvar = i.args[:3]
@@ -279,6 +302,36 @@ class OpLowering:
 
     def op_RAISE(self, i):
         return [f"raise NyashRuntimeError({i.args[0]!r})"]
+
+
+PY_TYPE_OF_KIND = {"string": str, "int": int, "float": float, "bool": bool, "array": ArrayBox, "map": MapBox,
+                   "result": ResultBox, "console": ConsoleBox, "math": MathBox}
+
+
+def builtin_method_for(kind: str, name: str, argc: int):
+    """The runtime Method a call on a receiver of this kind reaches, when its argument count is right."""
+    py_type = PY_TYPE_OF_KIND.get(kind)
+    method = lookup_method(py_type, name) if py_type is not None else None
+    if method is None or not method.min_args <= argc <= method.max_args:
+        return None
+    return method
+
+
+def inline_method(kind, name, d, recv, args, arg_kinds) -> list[str] | None:
+    """ArrayBox's hottest methods written in place (same results as runtime/containers.py)."""
+    if kind != "array":
+        return None
+    if name in ("length", "size", "len") and not args:
+        return [f"{d} = len({recv}.items)"]
+    if name == "push" and len(args) == 1:
+        return [f"{recv}.items.append({args[0]})", f"{d} = 'ok'"]
+    if name == "get" and len(args) == 1 and arg_kinds[0] == "int":
+        return [f"_t = {recv}.items", f"{d} = _t[{args[0]}] if 0 <= {args[0]} < len(_t) else NULL"]
+    if name == "set" and len(args) == 2 and arg_kinds[0] == "int":
+        i, value = args
+        return [f"_t = {recv}.items", f"if 0 <= {i} < len(_t):", f"    _t[{i}] = {value}", f"    {d} = 'ok'",
+                "else:", f"    {d} = 'Error: index out of bounds'"]
+    return None
 
 
 BINOP_FUNCS = {"+": "add", "-": "sub", "*": "mul", "/": "div", "%": "mod", "<": "lt", "<=": "le", ">": "gt",

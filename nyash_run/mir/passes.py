@@ -79,38 +79,45 @@ def remove_unreachable(fn: Function) -> None:
 
 
 def remove_trivial_params(fn: Function) -> None:
-    """A block parameter that always receives the same value (or itself) is that value (Braun et al.)."""
-    changed = True
-    while changed:
-        changed = False
+    """A block parameter that always receives the same value (or itself) is that value (Braun et al.).
+    Each sweep collects every such parameter first and rewrites the uses once."""
+    while True:
         preds = predecessors(fn)
         handlers = {b.handler.id for b in fn.blocks if b.handler is not None}
+        mapping: dict[int, Value] = {}
+
+        def resolve(value: Value) -> Value:
+            while value.id in mapping:
+                value = mapping[value.id]
+            return value
+
         for block in fn.blocks:
             if block.id in handlers or block is fn.entry:
                 continue
             for index in reversed(range(len(block.params))):
-                if _drop_if_trivial(fn, block, index, preds[block.id]):
-                    changed = True
+                _drop_if_trivial(block, index, preds[block.id], mapping, resolve)
+        if not mapping:
+            return
+        replace_uses(fn, mapping)
 
 
-def _drop_if_trivial(fn: Function, block: Block, index: int, preds: list[Block]) -> bool:
+def _drop_if_trivial(block: Block, index: int, preds: list[Block], mapping: dict, resolve) -> None:
     param = block.params[index]
     incoming = set()
     for pred in preds:
         for target, args in pred.terminator.targets:
             if target is block:
-                incoming.add(args[index])
+                incoming.add(resolve(args[index]))
     others = {v for v in incoming if v is not param}
     if len(others) != 1:
-        return False
+        return
     (replacement,) = others
     for pred in preds:
         for target, args in pred.terminator.targets:
             if target is block:
                 del args[index]
     del block.params[index]
-    replace_uses(fn, {param.id: replacement})
-    return True
+    mapping[param.id] = replacement
 
 
 def fold_constants(fn: Function) -> None:

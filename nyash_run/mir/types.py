@@ -13,9 +13,9 @@ exists because dynamic dispatch may reach any function.
 """
 from __future__ import annotations
 
-import copy
+import dataclasses
 
-from nyash_run.mir.ir import UNBOUND, Function, Instr, Module, Value
+from nyash_run.mir.ir import UNBOUND, Block, Function, Instr, Module, Value
 from nyash_run.mir.ops import OPS
 from nyash_run.mir.passes import replace_uses
 from nyash_run.runtime.values import NULL
@@ -94,6 +94,8 @@ class Spec:
         self.signature = signature
         self.ret: frozenset = frozenset()
         self.types: dict[int, frozenset] = {}
+        self.dirty = True
+        self.callers: set[Spec] = set()
 
 
 class TypeInference:
@@ -102,9 +104,17 @@ class TypeInference:
         self.originals = dict(module.functions)
         self.specs: dict[tuple, Spec] = {}
         self.count: dict[str, int] = {}
+        self.current: Spec | None = None
 
     def generic_signature(self, fn: Function) -> tuple:
         return ("dyn" if fn.self_value is not None else "void",) + ("dyn",) * len(fn.params)
+
+    def callee_ret(self, fname: str, signature: tuple) -> frozenset:
+        """The return kinds of a callee, remembering who asked so it is re-analysed on a change."""
+        callee = self.spec_for(fname, signature)
+        if self.current is not None:
+            callee.callers.add(self.current)
+        return callee.ret
 
     def spec_for(self, fname: str, signature: tuple) -> Spec:
         original = self.originals[fname]
@@ -134,13 +144,20 @@ class TypeInference:
             module.functions[spec.fn.name] = spec.fn
 
     def fixpoint(self) -> None:
-        changed = True
-        while changed:
-            changed = False
-            for spec in list(self.specs.values()):
-                before = (spec.ret, len(self.specs))
+        """Analyse until no return type changes; a spec is analysed again only when one of its callees'
+        return types changed (its callers are marked dirty)."""
+        while True:
+            dirty = [spec for spec in self.specs.values() if spec.dirty]
+            if not dirty:
+                return
+            for spec in dirty:
+                spec.dirty = False
+                before = spec.ret
+                self.current = spec
                 self.analyze(spec)
-                changed |= (spec.ret, len(self.specs)) != before
+                if spec.ret != before:
+                    for caller in spec.callers:
+                        caller.dirty = True
 
     def add_guarded_entries(self) -> None:
         """Speculate on untyped parameters used as numbers (`n < 2`, `n - 1`): the generic version checks
@@ -214,7 +231,7 @@ class TypeInference:
             return frozenset({"error"})
         if name == "CALL":
             signature = ("void",) + tuple(self.kind(spec, a) for a in args[1:])
-            return self.spec_for(args[0], signature).ret
+            return self.callee_ret(args[0], signature)
         if name in ("CALL_METHOD", "CALL_KNOWN_METHOD"):
             return self.method_kinds(spec, instr)
         return DYN
@@ -231,7 +248,7 @@ class TypeInference:
         target = self.known_method(recv_kind, name, len(args))
         if target is not None:
             signature = (recv_kind,) + tuple(self.kind(spec, a) for a in args)
-            return self.spec_for(target, signature).ret
+            return self.callee_ret(target, signature)
         return frozenset({_METHOD_KINDS.get(recv_kind, {}).get(name, "dyn")})
 
     def known_method(self, recv_kind: str, name: str, argc: int) -> str | None:
@@ -306,11 +323,31 @@ def _merge(types: dict, value: Value, kinds: frozenset) -> bool:
 
 
 def _clone(fn: Function, name: str) -> Function:
-    # singletons compared by identity (UNBOUND, NULL) and immutable parts must not be copied
-    memo = {id(op): op for op in OPS.values()}
-    memo.update({id(UNBOUND): UNBOUND, id(NULL): NULL})
-    clone = copy.deepcopy(fn, memo)
-    clone.name = name
+    """A copy with fresh values and blocks (same ids, so dumps stay comparable)."""
+    values: dict[int, Value] = {}
+
+    def value(v):
+        if not isinstance(v, Value):
+            return v
+        if v.id not in values:
+            values[v.id] = Value(v.id, v.hint)
+        return values[v.id]
+
+    blocks = {b.id: Block(b.id, b.label) for b in fn.blocks}
+    for old in fn.blocks:
+        new = blocks[old.id]
+        new.params = [value(p) for p in old.params]
+        new.handler = blocks[old.handler.id] if old.handler is not None else None
+        new.loop_exit = blocks[old.loop_exit.id] if old.loop_exit is not None else None
+        for instr in old.instrs:
+            copy_ = Instr(instr.name, value(instr.dst) if instr.dst is not None else None,
+                          [value(a) for a in instr.args], instr.span,
+                          [(blocks[t.id], [value(a) for a in args]) for t, args in instr.targets])
+            copy_.merge = blocks[instr.merge.id] if instr.merge is not None else None
+            new.instrs.append(copy_)
+    clone = dataclasses.replace(fn, name=name, params=[value(p) for p in fn.params],
+                                self_value=value(fn.self_value) if fn.self_value is not None else None,
+                                blocks=[blocks[b.id] for b in fn.blocks], slots=list(fn.slots))
     return clone
 
 

@@ -13,6 +13,8 @@ Every op has an `op_<NAME>` method here; a test checks none is missing.
 """
 from __future__ import annotations
 
+import math
+
 from nyash_run.mir.ir import UNBOUND, Block, Function, Instr, Module, Value
 from nyash_run.runtime.methods import lookup_method
 from nyash_run.runtime.values import NULL, ArrayBox, ConsoleBox, MapBox, MathBox, ResultBox
@@ -82,7 +84,8 @@ class OpLowering:
         for block in fn.blocks:
             for instr in block.instrs:
                 if instr.name == "CONST" and _inline_literal(instr.args[0]):
-                    self.const_text[instr.dst.id] = repr(instr.args[0])
+                    text = repr(instr.args[0])
+                    self.const_text[instr.dst.id] = f"({text})" if text.startswith("-") else text
         uses: dict[int, int] = {}
         for block in fn.blocks:
             for instr in block.instrs:
@@ -245,7 +248,7 @@ class OpLowering:
     def op_CALL(self, i):
         target = self.fn_names[i.args[0]]
         rest = self.args(i.args[1:])
-        return [f"{value_name(i.dst)} = {target}(d + 1, None{', ' + rest if rest else ''})"]
+        return [f"{value_name(i.dst)} = {target}(d + 1{', ' + rest if rest else ''})"]
 
     def op_CALL_KNOWN_METHOD(self, i):
         target = self.fn_names[i.args[0]]
@@ -304,7 +307,8 @@ class OpLowering:
         return [f"raise NyashRuntimeError({i.args[0]!r})"]
 
 
-PY_TYPE_OF_KIND = {"string": str, "int": int, "float": float, "bool": bool, "array": ArrayBox, "map": MapBox,
+PY_TYPE_OF_KIND = {"string": str, "int": int, "float": float, "bool": bool, "array": ArrayBox, "argv": ArrayBox,
+                   "map": MapBox,
                    "result": ResultBox, "console": ConsoleBox, "math": MathBox}
 
 
@@ -319,7 +323,7 @@ def builtin_method_for(kind: str, name: str, argc: int):
 
 def inline_method(kind, name, d, recv, args, arg_kinds) -> list[str] | None:
     """ArrayBox's hottest methods written in place (same results as runtime/containers.py)."""
-    if kind != "array":
+    if kind not in ("array", "argv"):
         return None
     if name in ("length", "size", "len") and not args:
         return [f"{d} = len({recv}.items)"]
@@ -339,6 +343,8 @@ BINOP_FUNCS = {"+": "add", "-": "sub", "*": "mul", "/": "div", "%": "mod", "<": 
 
 
 def _inline_literal(value) -> bool:
+    if type(value) is float:
+        return math.isfinite(value)
     return value is None or type(value) in (bool, str) or (type(value) is int and -2**62 < value < 2**62)
 
 
@@ -357,7 +363,8 @@ def assignments(target: Block, args: list[Value], name_of=value_name) -> list[st
 
 
 def signature(fn: Function, name: str) -> str:
-    params = ["d", value_name(fn.self_value) if fn.self_value is not None else "_me"]
+    # plain functions take no `me`: one argument less on the hottest calls
+    params = ["d"] + ([value_name(fn.self_value)] if fn.self_value is not None else [])
     params += [value_name(p) for p in fn.params]
     return f"def {name}({', '.join(params)}):"
 
@@ -369,8 +376,8 @@ def prologue(src: Source, fn: Function, fn_names: dict[str, str]) -> None:
     if fn.guarded_entry is not None:
         target, kinds = fn.guarded_entry
         tests = [f"type({value_name(p)}) is {PY_TYPES[k]}" for p, k in zip(fn.params, kinds) if k != "dyn"]
-        me = value_name(fn.self_value) if fn.self_value is not None else "_me"
-        args = ", ".join(["d", me] + [value_name(p) for p in fn.params])
+        me = [value_name(fn.self_value)] if fn.self_value is not None else []
+        args = ", ".join(["d"] + me + [value_name(p) for p in fn.params])
         src.add(1, f"if {' and '.join(tests)}: return {fn_names[target]}({args})", SKIP)
     for index in range(len(fn.slots)):
         src.add(1, f"s{index} = UNBOUND")

@@ -86,7 +86,7 @@ class VMProgram:
 
     def run(self, argv: list[str]):
         try:
-            self.functions[self.module.top](0, None)
+            self.functions[self.module.top](0)
             return self._run_main(argv)
         except NyashRuntimeError as err:
             raise locate(err, self.state)

@@ -18,7 +18,8 @@ import dataclasses
 from nyash_run.mir.ir import UNBOUND, Block, Function, Instr, Module, Value
 from nyash_run.mir.ops import OPS
 from nyash_run.mir.passes import replace_uses
-from nyash_run.runtime.values import NULL
+from nyash_run.runtime.methods import lookup_method
+from nyash_run.runtime.values import NULL, ArrayBox, ConsoleBox, ErrorBox, MapBox, MathBox, ResultBox
 
 MAX_SPECIALISATIONS = 4
 DYN = frozenset({"dyn"})
@@ -47,6 +48,25 @@ _METHOD_KINDS = {
             "containsKey": "bool", "containsValue": "bool", "keys": "array", "values": "array",
             "set": "string", "delete": "string", "clear": "string", "toString": "string", "equals": "bool"},
 }
+
+
+_PY_TYPES = {"string": str, "int": int, "float": float, "bool": bool, "null": type(NULL), "void": type(None),
+             "array": ArrayBox, "argv": ArrayBox, "map": MapBox, "result": ResultBox, "error": ErrorBox,
+             "console": ConsoleBox, "math": MathBox}
+
+
+def builtin_method_kinds(kind: str, name: str) -> frozenset:
+    """What `recv.name(...)` gives for a receiver of this kind: nothing when that call always raises
+    (the method does not exist for the kind), DYN when unknown."""
+    if kind == "argv" and name == "get":
+        return frozenset({"string", "null"})       # main's arguments are Strings (see _argv_is_private)
+    py_type = _PY_TYPES.get(kind)
+    if py_type is None:
+        return frozenset() if kind == "unbound" else DYN
+    if lookup_method(py_type, name) is None:
+        return frozenset()
+    table = _METHOD_KINDS.get("array" if kind == "argv" else kind, {})
+    return frozenset({table[name]}) if name in table else DYN
 
 
 def kinds_of_literal(value) -> frozenset:
@@ -134,7 +154,8 @@ class TypeInference:
             self.spec_for(fname, self.generic_signature(fn))
         module = self.module
         if module.main is not None:
-            main_sig = ("box:Main",) + (("array",) if module.main_arity == 1 else ("dyn",) * module.main_arity)
+            argv = "argv" if _argv_is_private(self.originals[module.main]) else "array"
+            main_sig = ("box:Main",) + ((argv,) if module.main_arity == 1 else ("dyn",) * module.main_arity)
             module.main_entry = self.spec_for(module.main, main_sig).fn.name
         self.fixpoint()
         self.add_guarded_entries()
@@ -249,7 +270,10 @@ class TypeInference:
         if target is not None:
             signature = (recv_kind,) + tuple(self.kind(spec, a) for a in args)
             return self.callee_ret(target, signature)
-        return frozenset({_METHOD_KINDS.get(recv_kind, {}).get(name, "dyn")})
+        result = frozenset()
+        for kind in spec.types.get(recv.id, DYN):
+            result = join(result, builtin_method_kinds(kind, name))
+        return result
 
     def known_method(self, recv_kind: str, name: str, argc: int) -> str | None:
         if not recv_kind.startswith("box:"):
@@ -295,6 +319,26 @@ class TypeInference:
                 signature = (recv_kind,) + tuple(self.kind(spec, a) for a in args)
                 fname = self.spec_for(target, signature).fn.name
                 instr.name, instr.op, instr.args = "CALL_KNOWN_METHOD", OPS["CALL_KNOWN_METHOD"], [fname, recv, *args]
+
+
+_READ_ONLY = {"length", "size", "len", "get", "isEmpty", "indexOf", "contains", "join", "slice", "toString",
+              "equals"}
+
+
+def _argv_is_private(main: Function) -> bool:
+    """Main.main's argument array is made by the runtime and seen by no one else: when main only reads
+    it with read-only methods (never stores, passes or returns it), its elements stay Strings."""
+    if len(main.params) != 1:
+        return False
+    argv = main.params[0]
+    for block in main.blocks:
+        for instr in block.instrs:
+            if argv not in instr.uses():
+                continue
+            if instr.name != "CALL_METHOD" or instr.args[1] is not argv or argv in instr.args[2:] \
+                    or instr.args[0] not in _READ_ONLY:
+                return False
+    return True
 
 
 def _numeric_guesses(spec: Spec) -> list[str]:

@@ -64,9 +64,10 @@ def value_name(value: Value) -> str:
 class OpLowering:
     """One method per MIR op: the Python lines for one instruction (typed fast paths where known)."""
 
-    def __init__(self, source: Source, fn_names: dict[str, str]):
+    def __init__(self, source: Source, fn_names: dict[str, str], classes: dict | None = None):
         self.src = source
         self.fn_names = fn_names
+        self.classes = classes or {}
         self.const_text: dict[int, str] = {}
         self.inlined: dict[int, Instr] = {}
 
@@ -227,15 +228,36 @@ class OpLowering:
     def op_SINGLETON(self, i):
         return [f"{value_name(i.dst)} = singleton(d, CLASSES[{i.args[0]!r}])"]
 
+    def declared_field(self, obj: Value, name: str) -> bool:
+        """Whether obj is surely an instance whose box declares `name` (so the slot surely exists)."""
+        box = obj.type[obj.type.index(":") + 1:] if obj.type and obj.type.startswith(("box:", "self:")) else None
+        info = self.classes.get(box) if box is not None else None
+        return info is not None and name in info.fields
+
     def op_GET_FIELD(self, i):
-        return [f"{value_name(i.dst)} = get_field({self.v(i.args[1])}, {i.args[0]!r})"]
+        name, obj = i.args
+        if self.declared_field(obj, name):
+            return [f"{value_name(i.dst)} = {self.v(obj)}.fields[{name!r}]"]
+        return [f"{value_name(i.dst)} = get_field({self.v(obj)}, {name!r})"]
 
     def op_SET_FIELD(self, i):
         name, obj, value = i.args
+        if self.declared_field(obj, name):
+            return [f"{self.v(obj)}.fields[{name!r}] = {self.v(value)}"]
         return [f"set_field({self.v(obj)}, {name!r}, {self.v(value)})"]
 
     def op_NEW(self, i):
-        return [f"{value_name(i.dst)} = new_object(d, {i.args[0]!r}, [{self.args(i.args[1:])}])"]
+        box, args = i.args[0], i.args[1:]
+        d = value_name(i.dst)
+        info = self.classes.get(box)
+        if info is not None and not info.is_static:
+            ctor = info.constructors.get(len(args))
+            if ctor is not None:
+                return [f"{d} = alloc({self.src.constant(box)})",
+                        f"{self.fn_names[ctor]}(d + 1, {d}{''.join(', ' + self.v(a) for a in args)})"]
+            if not args:
+                return [f"{d} = alloc({self.src.constant(box)})"]
+        return [f"{d} = new_object(d, {box!r}, [{self.args(args)}])"]
 
     def op_MAKE_RESULT(self, i):
         ok, value = i.args

@@ -25,7 +25,7 @@ def generate(module: Module) -> tuple[Source, dict[str, str]]:
     """Python source for every function of the module, and each MIR function's Python name."""
     names = {fname: f"F{index}" for index, fname in enumerate(module.functions)}
     src = Source()
-    lowering = OpLowering(src, names)
+    lowering = OpLowering(src, names, module.classes)
     for fname, fn in module.functions.items():
         emit_function(fn, names[fname], lowering, src)
     return src, names

@@ -145,8 +145,13 @@ def make_support(state: VMState) -> dict:
                                     f"got {len(args)}")
         return fn(d + 1, me, *args)
 
+    def alloc(name):
+        """A new instance of a user box with every field void (no constructor run)."""
+        cls = classes[name]
+        return Instance(cls, dict.fromkeys(cls.fields), state.next_serial())
+
     return {
-        "singleton": singleton, "get_name": get_name, "call_method": call_method, "call_bare": call_bare,
+        "alloc": alloc, "singleton": singleton, "get_name": get_name, "call_method": call_method, "call_bare": call_bare,
         "new_object": new_object, "from_call": from_call, "GLOBALS": globals_, "CLASSES": classes,
         "locate": lambda err: locate(err, state),
     }

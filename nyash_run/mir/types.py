@@ -127,7 +127,7 @@ class TypeInference:
         self.current: Spec | None = None
 
     def generic_signature(self, fn: Function) -> tuple:
-        return ("dyn" if fn.self_value is not None else "void",) + ("dyn",) * len(fn.params)
+        return (self_kind(fn),) + ("dyn",) * len(fn.params)
 
     def callee_ret(self, fname: str, signature: tuple) -> frozenset:
         """The return kinds of a callee, remembering who asked so it is re-analysed on a change."""
@@ -276,12 +276,17 @@ class TypeInference:
         return result
 
     def known_method(self, recv_kind: str, name: str, argc: int) -> str | None:
-        if not recv_kind.startswith("box:"):
-            return None
-        info = self.module.classes.get(recv_kind[4:])
+        """The one function `recv.name(...)` can reach: for `box:C` C's method; for `self:C` (C or a
+        descendant) only when no descendant overrides it."""
+        box = _box_of(recv_kind)
+        info = self.module.classes.get(box) if box is not None else None
         target = info.methods.get(name) if info is not None else None
         if target is None or len(self.originals[target].params) != argc:
             return None
+        if recv_kind.startswith("self:"):
+            for other in self.module.classes.values():
+                if box in ancestors(self.module, other.name) and other.methods.get(name) != target:
+                    return None
         return target
 
     # ------------------------------------------------------------------------------------------ results
@@ -339,6 +344,36 @@ def _argv_is_private(main: Function) -> bool:
                     or instr.args[0] not in _READ_ONLY:
                 return False
     return True
+
+
+def self_kind(fn: Function) -> str:
+    """What `me` is in a body: the singleton of a static block's box; in a method or constructor of C an
+    instance of C or of a box delegating to C; nothing in plain functions."""
+    if fn.self_value is None:
+        return "void"
+    if fn.kind == "static_init":
+        return f"box:{fn.box}"
+    return f"self:{fn.box}"
+
+
+def _box_of(kind: str) -> str | None:
+    if kind.startswith("box:"):
+        return kind[4:]
+    if kind.startswith("self:"):
+        return kind[5:]
+    return None
+
+
+def ancestors(module: Module, box: str) -> set[str]:
+    """The box and every box it delegates to, directly or not."""
+    seen: set[str] = set()
+    stack = [box]
+    while stack:
+        name = stack.pop()
+        if name not in seen and name in module.classes:
+            seen.add(name)
+            stack.extend(module.classes[name].parents)
+    return seen
 
 
 def _numeric_guesses(spec: Spec) -> list[str]:

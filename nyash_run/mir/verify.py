@@ -156,7 +156,7 @@ class _FunctionChecker:
         if entry.params:
             yield f"{self.at(entry)}: the entry block has parameters"
         for block in self.fn.blocks:
-            if entry in _successors(block):
+            if entry in block.successors():
                 yield f"{self.at(entry)}: the entry block has a predecessor, bb{block.id}"
 
     # -------------------------------------------------------------------------------- definitions
@@ -176,11 +176,11 @@ class _FunctionChecker:
         if not isinstance(value, Value):
             yield f"{where} {value!r} is not a Value"
         elif value.id in self.defs:
-            yield f"{where} %{value.id} is defined twice (also {self._def_site(value.id)})"
+            yield f"{where} %{value.id} is defined twice (also {self.def_site(value.id)})"
         else:
             self.defs[value.id] = (value, block, index)
 
-    def _def_site(self, value_id: int) -> str:
+    def def_site(self, value_id: int) -> str:
         _, block, index = self.defs[value_id]
         if block is None:
             return "as a function parameter"
@@ -263,14 +263,6 @@ def _call_problems(instr: Instr, module: Module) -> Iterator[str]:
         yield f"passes {len(args)} arguments to {fname!r}, which has {len(callee.params)} parameters"
 
 
-def _successors(block: Block) -> list:
-    """Normal and handler successors, whatever they are (the checks above report strangers)."""
-    succs = [target for instr in block.instrs[-1:] for target, _ in instr.targets]
-    if block.handler is not None:
-        succs.append(block.handler)
-    return succs
-
-
 def _name(block) -> str:
     return f"bb{block.id}" if isinstance(block, Block) else repr(block)
 
@@ -311,7 +303,7 @@ class _DominanceChecker:
         _, def_block, def_index = self.checker.defs[value.id]
         if def_block is None or self._dominates(def_block, def_index, block, index):
             return ""
-        return f"{value!r} is used where its definition ({self.checker._def_site(value.id)}) does not dominate"
+        return f"{value!r} is used where its definition ({self.checker.def_site(value.id)}) does not dominate"
 
     def _dominates(self, def_block: Block, def_index: int, block: Block, index: int) -> bool:
         if def_block is block:
@@ -332,7 +324,7 @@ class _DominanceChecker:
         if node % 2 == 0:
             handler = block.handler
             return [self._body(block)] + ([self._top(handler)] if self.checker.owns(handler) else [])
-        targets = [target for instr in block.instrs[-1:] for target, _ in instr.targets]
+        targets = [target for target, _ in block.terminator.targets] if block.terminator else []
         return [self._top(target) for target in targets if self.checker.owns(target)]
 
     def _reverse_postorder(self) -> list[int]:

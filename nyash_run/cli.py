@@ -90,6 +90,13 @@ def dump_ast(file: str = typer.Argument(..., help="The .ny program.")) -> None:
     raise typer.Exit(dump_file(file, "ast"))
 
 
+@dump_app.command("mir")
+def dump_mir(file: str = typer.Argument(..., help="The .ny program.")) -> None:
+    """Print the verified mid-level IR."""
+    from nyash_run.driver import dump_file
+    raise typer.Exit(dump_file(file, "mir"))
+
+
 @app.command()
 def conformance(
     dirs: List[str] = typer.Argument(..., help="Folders of NAME.ny programs with NAME.out expectations."),
@@ -100,6 +107,41 @@ def conformance(
     from nyash_run.conformance import run_conformance
     chosen = [_mode_or_exit(name.strip()) for name in modes.split(",")] if modes else available_modes()
     raise typer.Exit(run_conformance(dirs, chosen, verbose=verbose))
+
+
+@app.command()
+def bench(
+    modes: Optional[str] = typer.Option(None, "--modes", help="Comma-separated modes (default: all available)."),
+    size: str = typer.Option("medium", "--size",
+                             help="small (a fraction of a second), medium (~1 s in CPython), large (~1 s in C)."),
+    runs: int = typer.Option(3, "--runs", help="Runs per program and runner; the table shows medians."),
+    programs: Optional[str] = typer.Option(None, "--programs",
+                                           help="Comma-separated benchmark names (default: all)."),
+    json_output: bool = typer.Option(False, "--json", help="Print the results as JSON instead of a table."),
+    no_c: bool = typer.Option(False, "--no-c", help="Do not compile and time the C versions."),
+    no_python: bool = typer.Option(False, "--no-python", help="Do not time the CPython versions."),
+    timeout: float = typer.Option(600.0, "--timeout", help="Give up on a run after SECONDS."),
+    folder: Optional[str] = typer.Option(None, "--dir", help="Benchmark folder (default: the repository's)."),
+) -> None:
+    """Run the benchmark suite in each mode, CPython and C; print times and ratios side by side."""
+    from pathlib import Path
+
+    from nyash_run import bench as benchmarks
+    chosen = [_mode_or_exit(name.strip()) for name in modes.split(",")] if modes else available_modes()
+    if size not in benchmarks.SIZES:
+        raise usage_error(f"unknown size '{size}' (choose from {', '.join(benchmarks.SIZES)})")
+    if runs < 1 or timeout <= 0:
+        raise usage_error("--runs and --timeout must be positive")
+    options = benchmarks.BenchOptions(
+        modes=list(dict.fromkeys(mode.value for mode in chosen)), size=size, runs=runs,
+        programs=[name.strip() for name in programs.split(",")] if programs else None,
+        c=not no_c, python=not no_python, timeout=timeout, folder=Path(folder) if folder else None)
+    try:
+        report = benchmarks.run_suite(options, progress=sys.stderr)
+    except ValueError as err:
+        raise usage_error(str(err))
+    sys.stdout.write(benchmarks.to_json(report) if json_output else benchmarks.format_table(report))
+    raise typer.Exit(0 if report.ok else 1)
 
 
 def main() -> None:

@@ -228,36 +228,44 @@ class OpLowering:
     def op_SINGLETON(self, i):
         return [f"{value_name(i.dst)} = singleton(d, CLASSES[{i.args[0]!r}])"]
 
-    def declared_field(self, obj: Value, name: str) -> bool:
-        """Whether obj is surely an instance whose box declares `name` (so the slot surely exists)."""
-        box = obj.type[obj.type.index(":") + 1:] if obj.type and obj.type.startswith(("box:", "self:")) else None
-        info = self.classes.get(box) if box is not None else None
-        return info is not None and name in info.fields
+    def declared_field(self, obj: Value, name: str) -> str | None:
+        """'sure' when obj is surely an instance whose box declares `name` (so the slot exists),
+        'maybe' when it is that or void/null, else None."""
+        kinds = obj.kinds or frozenset({obj.type or "dyn"})
+        boxes = [k for k in kinds if k.startswith(("box:", "self:"))]
+        if len(boxes) != 1 or not kinds - set(boxes) <= {"void", "null"}:
+            return None
+        info = self.classes.get(boxes[0].split(":", 1)[1])
+        if info is None or name not in info.fields:
+            return None
+        return "sure" if len(kinds) == 1 else "maybe"
 
     def op_GET_FIELD(self, i):
         name, obj = i.args
-        if self.declared_field(obj, name):
-            return [f"{value_name(i.dst)} = {self.v(obj)}.fields[{name!r}]"]
-        return [f"{value_name(i.dst)} = get_field({self.v(obj)}, {name!r})"]
+        o, d = self.v(obj), value_name(i.dst)
+        certainty = self.declared_field(obj, name)
+        if certainty == "sure":
+            return [f"{d} = {o}.fields[{name!r}]"]
+        if certainty == "maybe":
+            return [f"{d} = {o}.fields[{name!r}] if type({o}) is Instance else get_field({o}, {name!r})"]
+        return [f"{d} = get_field({o}, {name!r})"]
 
     def op_SET_FIELD(self, i):
         name, obj, value = i.args
-        if self.declared_field(obj, name):
+        if self.declared_field(obj, name) == "sure":
             return [f"{self.v(obj)}.fields[{name!r}] = {self.v(value)}"]
         return [f"set_field({self.v(obj)}, {name!r}, {self.v(value)})"]
 
     def op_NEW(self, i):
-        box, args = i.args[0], i.args[1:]
+        return [f"{value_name(i.dst)} = new_object(d, {i.args[0]!r}, [{self.args(i.args[1:])}])"]
+
+    def op_CONSTRUCT(self, i):
+        box, ctor, args = i.args[0], i.args[1], i.args[2:]
         d = value_name(i.dst)
-        info = self.classes.get(box)
-        if info is not None and not info.is_static:
-            ctor = info.constructors.get(len(args))
-            if ctor is not None:
-                return [f"{d} = alloc({self.src.constant(box)})",
-                        f"{self.fn_names[ctor]}(d + 1, {d}{''.join(', ' + self.v(a) for a in args)})"]
-            if not args:
-                return [f"{d} = alloc({self.src.constant(box)})"]
-        return [f"{d} = new_object(d, {box!r}, [{self.args(args)}])"]
+        lines = [f"{d} = alloc({box!r})"]
+        if ctor:
+            lines.append(f"{self.fn_names[ctor]}(d + 1, {d}{''.join(', ' + self.v(a) for a in args)})")
+        return lines
 
     def op_MAKE_RESULT(self, i):
         ok, value = i.args
@@ -275,6 +283,11 @@ class OpLowering:
     def op_CALL_KNOWN_METHOD(self, i):
         target = self.fn_names[i.args[0]]
         return [f"{value_name(i.dst)} = {target}(d + 1, {self.args(i.args[1:])})"]
+
+    def op_EXPECT_INSTANCE(self, i):
+        name, value = i.args
+        v = self.v(value)
+        return [f"if type({v}) is not Instance: call_method(d, {v}, {name!r}, [])", f"{value_name(i.dst)} = {v}"]
 
     def op_CALL_METHOD(self, i):
         name, recv, args = i.args[0], i.args[1], i.args[2:]

@@ -32,12 +32,13 @@ UNBOUND = Unbound()
 
 
 class Value:
-    __slots__ = ("id", "hint", "type")
+    __slots__ = ("id", "hint", "type", "kinds")
 
     def __init__(self, id: int, hint: str = ""):
         self.id = id
         self.hint = hint          # the Nyash name it came from, for reading dumps
-        self.type = None          # set by mir.types
+        self.type = None          # set by mir.types: one label (`int`, `box:Foo`, `dyn`, ...)
+        self.kinds = None         # set by mir.types: every kind the value may have (frozenset)
 
     def __repr__(self) -> str:
         return f"%{self.id}"

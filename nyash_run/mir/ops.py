@@ -62,6 +62,9 @@ OPS: dict[str, Op] = {
     "GET_FIELD": Op("dst", "$name obj", "dst := obj.name (instances and singletons only)", may_raise=True),
     "SET_FIELD": Op("", "$name obj value", "obj.name := value (creates the field)", may_raise=True),
     "NEW": Op("dst", "$box args*", "dst := new box(args): user box with constructor, or builtin", may_raise=True),
+    "CONSTRUCT": Op("dst", "$box $ctor args*",
+                    "dst := new instance of user box `box`, then constructor function `ctor` (resolved when "
+                    "compiling; '' for none) run on it", may_raise=True),
     "MAKE_RESULT": Op("dst", "$ok value", "dst := Result.Ok(value) if ok else Result.Err(value)", pure=True),
     # calls (each user call is depth-checked: 10,000 active calls, §3.4) -----------------------------------
     "CALL": Op("dst", "$func args*", "dst := the known function func(args); arity already checked",
@@ -69,6 +72,9 @@ OPS: dict[str, Op] = {
     "CALL_KNOWN_METHOD": Op("dst", "$func recv args*",
                             "dst := method func (resolved when compiling: recv's box is known) run with me=recv",
                             may_raise=True),
+    "EXPECT_INSTANCE": Op("dst", "$method value",
+                          "dst := value if it is a user instance, else the error calling `method` on it gives",
+                          may_raise=True),
     "CALL_METHOD": Op("dst", "$name recv args*", "dst := recv.name(args): user method or builtin method",
                       may_raise=True),
     "CALL_BARE": Op("dst", "$name me fvar args*",

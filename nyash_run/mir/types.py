@@ -116,6 +116,7 @@ class Spec:
         self.types: dict[int, frozenset] = {}
         self.dirty = True
         self.callers: set[Spec] = set()
+        self.pending_aliases: dict[int, Value] = {}
 
 
 class TypeInference:
@@ -125,6 +126,8 @@ class TypeInference:
         self.specs: dict[tuple, Spec] = {}
         self.count: dict[str, int] = {}
         self.current: Spec | None = None
+        self.fields: dict[str, frozenset] = {}
+        self.field_readers: dict[str, set] = {}
 
     def generic_signature(self, fn: Function) -> tuple:
         return (self_kind(fn),) + ("dyn",) * len(fn.params)
@@ -150,8 +153,12 @@ class TypeInference:
         return self.specs[key]
 
     def run(self) -> None:
+        # Entry points that run with arguments nobody typed: methods (dynamic dispatch may reach any),
+        # static blocks and the top level. Functions and constructors are reached only through calls
+        # that name them, so they are analysed for the signatures those calls give.
         for fname, fn in self.originals.items():
-            self.spec_for(fname, self.generic_signature(fn))
+            if fn.kind in ("method", "static_init", "top"):
+                self.spec_for(fname, self.generic_signature(fn))
         module = self.module
         if module.main is not None:
             argv = "argv" if _argv_is_private(self.originals[module.main]) else "array"
@@ -220,9 +227,20 @@ class TypeInference:
             new_ret = join(spec.ret, types.get(instr.args[0].id, frozenset()))
             changed |= new_ret != spec.ret
             spec.ret = new_ret
+        if instr.name == "SET_FIELD":
+            self.store_field(instr.args[0], types.get(instr.args[2].id, frozenset()))
         if instr.dst is not None:
             changed |= _merge(types, instr.dst, self.result_kinds(spec, instr))
         return changed
+
+    def store_field(self, name: str, kinds: frozenset) -> None:
+        """Fields are typed by name over the whole program: every value ever stored, and void (§5.1)."""
+        old = self.fields.get(name, frozenset({"void"}))
+        new = join(old, kinds)
+        if new != old:
+            self.fields[name] = new
+            for reader in self.field_readers.get(name, ()):
+                reader.dirty = True
 
     def kind(self, spec: Spec, value: Value) -> str:
         return label(spec.types.get(value.id))
@@ -240,12 +258,26 @@ class TypeInference:
             return frozenset({"bool"})
         if name == "CHECK_BOUND":
             return spec.types.get(args[1].id, frozenset()) - {"unbound"}
+        if name == "GET_FIELD":
+            self.field_readers.setdefault(args[0], set()).add(spec)
+            return self.fields.get(args[0], frozenset({"void"}))
+        if name == "EXPECT_INSTANCE":
+            return frozenset(k for k in spec.types.get(args[1].id, DYN) if _box_of(k) is not None)
         if name == "LOCAL_GET":
             return DYN | {"unbound"}
         if name == "SINGLETON":
             return frozenset({f"box:{args[0]}"})
         if name == "NEW":
+            ctor = self.known_constructor(args[0], len(args) - 1)
+            if ctor:
+                self.callee_ret(ctor, (f"box:{args[0]}",) + tuple(self.kind(spec, a) for a in args[1:]))
             return self.new_kinds(args[0])
+        if name == "FROM_CALL":
+            target = self.parent_target(args[0], args[1], len(args) - 3)
+            if target is None:
+                return DYN
+            ret = self.callee_ret(target, (self.kind(spec, args[2]),) + tuple(self.kind(spec, a) for a in args[3:]))
+            return spec.types.get(args[2].id, DYN) if args[1] in _CONSTRUCTOR_NAMES else ret
         if name == "MAKE_RESULT":
             return frozenset({"result"})
         if name == "EXC_VALUE":
@@ -257,6 +289,27 @@ class TypeInference:
             return self.method_kinds(spec, instr)
         return DYN
 
+    def known_constructor(self, box: str, argc: int) -> str | None:
+        """The constructor `new box(argc arguments)` runs: its function, '' for none, None when `new`
+        raises instead (unknown box, static box, no constructor for that count)."""
+        info = self.module.classes.get(box)
+        if info is None or info.is_static:
+            return None
+        ctor = info.constructors.get(argc)
+        if ctor is None:
+            return "" if argc == 0 else None
+        return ctor
+
+    def parent_target(self, parent: str, name: str, argc: int) -> str | None:
+        """The function `from parent.name(argc arguments)` runs, or None when it raises or does nothing."""
+        info = self.module.classes.get(parent)
+        if info is None:
+            return None
+        target = info.constructors.get(argc) if name in _CONSTRUCTOR_NAMES else info.methods.get(name)
+        if target is None or len(self.originals[target].params) != argc:
+            return None
+        return target
+
     def new_kinds(self, box: str) -> frozenset:
         info = self.module.classes.get(box)
         if info is not None:
@@ -265,8 +318,8 @@ class TypeInference:
 
     def method_kinds(self, spec: Spec, instr: Instr) -> frozenset:
         name, recv, args = instr.args[0], instr.args[1], instr.args[2:]
-        recv_kind = self.kind(spec, recv)
-        target = self.known_method(recv_kind, name, len(args))
+        recv_kind = self.instance_kind(spec.types.get(recv.id, DYN))
+        target = self.known_method(recv_kind, name, len(args)) if recv_kind is not None else None
         if target is not None:
             signature = (recv_kind,) + tuple(self.kind(spec, a) for a in args)
             return self.callee_ret(target, signature)
@@ -274,6 +327,15 @@ class TypeInference:
         for kind in spec.types.get(recv.id, DYN):
             result = join(result, builtin_method_kinds(kind, name))
         return result
+
+    @staticmethod
+    def instance_kind(kinds: frozenset) -> str | None:
+        """The one user-box kind among `kinds` when the others are only void or null (a call on those
+        raises anyway, so the call can be bound to that box's method behind an instance check)."""
+        boxes = [k for k in kinds if _box_of(k) is not None]
+        if len(boxes) == 1 and kinds - {boxes[0]} <= {"void", "null"}:
+            return boxes[0]
+        return None
 
     def known_method(self, recv_kind: str, name: str, argc: int) -> str | None:
         """The one function `recv.name(...)` can reach: for `box:C` C's method; for `self:C` (C or a
@@ -296,36 +358,78 @@ class TypeInference:
         aliases: dict[int, Value] = {}
         for block in fn.blocks:
             for value in block.params:
-                value.type = label(types.get(value.id))
+                value.type, value.kinds = label(types.get(value.id)), types.get(value.id)
             kept = []
             for instr in block.instrs:
                 if instr.name == "CHECK_BOUND" and "unbound" not in types.get(instr.args[1].id, DYN | {"unbound"}):
                     aliases[instr.dst.id] = instr.args[1]
                     continue
-                self.retarget(spec, instr)
-                if instr.dst is not None:
-                    instr.dst.type = label(types.get(instr.dst.id))
+                kept.extend(self.retarget(spec, instr))
+                if instr.dst is not None and instr.dst.id in types:
+                    instr.dst.type, instr.dst.kinds = label(types.get(instr.dst.id)), types.get(instr.dst.id)
                 kept.append(instr)
             block.instrs = kept
         for value in fn.params + ([fn.self_value] if fn.self_value is not None else []):
             value.type = label(types.get(value.id))
+        aliases.update(spec.pending_aliases)
         if aliases:
             replace_uses(fn, aliases)
 
-    def retarget(self, spec: Spec, instr: Instr) -> None:
+    def retarget_parent_call(self, spec: Spec, instr: Instr) -> list[Instr]:
+        """`from P.m(args)` runs a function known when compiling, with the current me."""
+        parent, name, me, args = instr.args[0], instr.args[1], instr.args[2], instr.args[3:]
+        target = self.parent_target(parent, name, len(args))
+        if target is None:
+            return []
+        fname = self.spec_for(target, (self.kind(spec, me),) + tuple(self.kind(spec, a) for a in args)).fn.name
+        if name not in _CONSTRUCTOR_NAMES:
+            instr.name, instr.op, instr.args = "CALL_KNOWN_METHOD", OPS["CALL_KNOWN_METHOD"], [fname, me, *args]
+            return []
+        # a parent constructor's own result is dropped: `from P.birth(...)` gives me (§5.4)
+        ignored = spec.fn.new_value("ignored")
+        ignored.type = "dyn"
+        spec.pending_aliases[instr.dst.id] = me
+        instr.dst, instr.name, instr.op, instr.args = ignored, "CALL_KNOWN_METHOD", OPS["CALL_KNOWN_METHOD"], \
+            [fname, me, *args]
+        return []
+
+    def retarget(self, spec: Spec, instr: Instr) -> list[Instr]:
+        """Point a call at its specialisation; returns instructions to insert before it."""
         if instr.name == "CALL":
             signature = ("void",) + tuple(self.kind(spec, a) for a in instr.args[1:])
             instr.args[0] = self.spec_for(instr.args[0], signature).fn.name
+            return []
+        elif instr.name == "NEW":
+            box, args = instr.args[0], instr.args[1:]
+            ctor = self.known_constructor(box, len(args))
+            if ctor is not None:
+                if ctor:
+                    ctor = self.spec_for(ctor, (f"box:{box}",) + tuple(self.kind(spec, a) for a in args)).fn.name
+                instr.name, instr.op, instr.args = "CONSTRUCT", OPS["CONSTRUCT"], [box, ctor, *args]
+            return []
+        elif instr.name == "FROM_CALL":
+            return self.retarget_parent_call(spec, instr)
         elif instr.name == "CALL_METHOD":
             name, recv, args = instr.args[0], instr.args[1], instr.args[2:]
-            recv_kind = self.kind(spec, recv)
-            target = self.known_method(recv_kind, name, len(args))
-            if target is not None:
-                signature = (recv_kind,) + tuple(self.kind(spec, a) for a in args)
-                fname = self.spec_for(target, signature).fn.name
-                instr.name, instr.op, instr.args = "CALL_KNOWN_METHOD", OPS["CALL_KNOWN_METHOD"], [fname, recv, *args]
+            kinds = spec.types.get(recv.id, DYN)
+            recv_kind = self.instance_kind(kinds)
+            target = self.known_method(recv_kind, name, len(args)) if recv_kind is not None else None
+            if target is None:
+                return []
+            signature = (recv_kind,) + tuple(self.kind(spec, a) for a in args)
+            fname = self.spec_for(target, signature).fn.name
+            extra = []
+            if len(kinds) > 1:          # void or null possible: check first, with the same error
+                checked = spec.fn.new_value(recv.hint)
+                checked.type = recv_kind
+                extra.append(Instr("EXPECT_INSTANCE", checked, [name, recv], instr.span))
+                recv = checked
+            instr.name, instr.op, instr.args = "CALL_KNOWN_METHOD", OPS["CALL_KNOWN_METHOD"], [fname, recv, *args]
+            return extra
+        return []
 
 
+_CONSTRUCTOR_NAMES = ("birth", "init", "pack")
 _READ_ONLY = {"length", "size", "len", "get", "isEmpty", "indexOf", "contains", "join", "slice", "toString",
               "equals"}
 

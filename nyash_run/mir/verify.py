@@ -3,10 +3,12 @@
 In: an ir.Module (or one ir.Function, with its module when calls should be checked). Out: nothing when the
 MIR is well formed; otherwise `MirError` (an internal compiler error, never a Nyash error) for the first
 broken rule, or with `verify_errors` the list of every problem found. Each message names the function, the
-block and the instruction: `fn:f, bb2, instruction 3 (%4 = binop '+', %1, %9): %9 is used but never defined`.
+block and the instruction, e.g. `fn:f, bb2, instruction 3 (%4 = binop '+', %1, %9): %9 is used but never
+defined in this function`; module-wide problems (class tables, main) start with `module:`.
 
 Operand rules are derived from the op table in mir/ops.py (`Op.fields`, `result`, `terminator`, `targets`);
-the only op-specific rule is CALL's: its function must exist and take as many parameters as it passes.
+the only rule tied to operand names is for calls (CALL, CALL_KNOWN_METHOD): a `$func` operand must name a
+function of the module, taking as many parameters as the `args*` beside it.
 
 Dominance is computed on a graph where each block is split in two points, its top (where its parameters are
 defined and where its exceptions may leave for its handler, so an exception may be raised before any of its
@@ -62,6 +64,12 @@ def _module_table_problems(module: Module) -> Iterator[str]:
         yield f"module: top-level function {module.top!r} is missing"
     if module.main is not None:
         yield from _function_ref(module, "main", module.main, module.main_arity)
+    if getattr(module, "main_entry", None) is not None:
+        yield from _function_ref(module, "main entry", module.main_entry, module.main_arity)
+    for fn in module.functions.values():
+        guarded = getattr(fn, "guarded_entry", None)
+        if guarded is not None:
+            yield from _function_ref(module, f"{fn.name} guarded entry", guarded[0], len(fn.params))
     for info in module.classes.values():
         owner = f"box {info.name}"
         for mname, fname in info.methods.items():
@@ -195,7 +203,7 @@ class _FunctionChecker:
             return
         for block in self.fn.blocks:
             for index, instr in enumerate(block.instrs):
-                if instr.name == "CALL" and not _shape_problems(instr):
+                if ("func", "imm") in instr.op.fields and not _shape_problems(instr):
                     for problem in _call_problems(instr, self.module):
                         yield f"{self.at(block, index, instr)}: {problem}"
 
@@ -255,11 +263,13 @@ def _target_problems(instr: Instr, owns) -> Iterator[str]:
 
 
 def _call_problems(instr: Instr, module: Module) -> Iterator[str]:
-    fname, args = instr.field("func"), instr.field("args")
+    """A `$func` operand names a function of the module; `args*` next to it are its parameters."""
+    fname = instr.field("func")
+    args = instr.field("args") if ("args", "values") in instr.op.fields else None
     callee = module.functions.get(fname) if isinstance(fname, str) else None
     if callee is None:
         yield f"calls {fname!r}, which is not a function of the module"
-    elif len(args) != len(callee.params):
+    elif args is not None and len(args) != len(callee.params):
         yield f"passes {len(args)} arguments to {fname!r}, which has {len(callee.params)} parameters"
 
 

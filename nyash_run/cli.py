@@ -91,10 +91,13 @@ def dump_ast(file: str = typer.Argument(..., help="The .ny program.")) -> None:
 
 
 @dump_app.command("mir")
-def dump_mir(file: str = typer.Argument(..., help="The .ny program.")) -> None:
-    """Print the verified mid-level IR."""
+def dump_mir(
+    file: str = typer.Argument(..., help="The .ny program."),
+    raw: bool = typer.Option(False, "--raw", help="As built from the AST, before passes and types."),
+) -> None:
+    """Print the verified mid-level IR, with inferred types, as the VM runs it."""
     from nyash_run.driver import dump_file
-    raise typer.Exit(dump_file(file, "mir"))
+    raise typer.Exit(dump_file(file, "mir", raw=raw))
 
 
 @app.command()

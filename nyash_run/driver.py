@@ -69,7 +69,7 @@ def run_file(path: str, options: RunOptions) -> int:
         sources = program.sources
         timings.parse_ms = _ms_since(start)
         start = time.perf_counter()
-        executable = backend_module(options.mode).compile_program(program)
+        executable = compile_for(options.mode, program)
         timings.compile_ms = _ms_since(start)
         start = time.perf_counter()
         try:
@@ -175,33 +175,49 @@ def hard_exit(status: int) -> None:
     os._exit(status)
 
 
-def dump_file(path: str, stage: str) -> int:
-    """Print one stage's output for `path`: `ast` (the parsed items) or `mir` (built, then verified)."""
+def build_mir(program, optimize: bool = True):
+    """AST -> MIR -> clean-up passes -> types and specialisation -> clean-up again."""
+    from nyash_run.mir.build import build_module
+    from nyash_run.mir.passes import optimize_module
+    from nyash_run.mir.types import infer_types
+    module = build_module(program)
+    if optimize:
+        optimize_module(module)
+        infer_types(module)
+        optimize_module(module)
+    return module
+
+
+def compile_for(mode: ExecutionMode, program):
+    """A backend that consumes MIR (`compile_module`) gets the MIR; the interpreter gets the AST."""
+    backend = backend_module(mode)
+    if hasattr(backend, "compile_module"):
+        return backend.compile_module(build_mir(program))
+    return backend.compile_program(program)
+
+
+def dump_file(path: str, stage: str, raw: bool = False) -> int:
+    """Print one stage's output for `path`: `ast` (the parsed items) or `mir` (as the VM runs it, or as
+    built when `raw`), verified after printing so a malformed module is still shown."""
     from nyash_run.syntax.loader import load_program
-    unsupported = MIR_UNSUPPORTED_FEATURES if stage == "mir" else frozenset()
+    unsupported = backend_module(ExecutionMode.VM).UNSUPPORTED_FEATURES if stage == "mir" else frozenset()
     try:
         program = load_program(path, unsupported=unsupported)
     except NyashError as err:
         return report_error(err, None, path, False)
     if stage == "mir":
-        return _dump_mir(program)
+        return _dump_mir(program, raw)
     from nyash_run.syntax.dump import dump
     for item in program.items:
         sys.stdout.write(dump(item) + "\n")
     return EXIT_OK
 
 
-# What the MIR builder cannot lower yet; to be replaced by the vm backend's UNSUPPORTED_FEATURES.
-MIR_UNSUPPORTED_FEATURES = frozenset({"lambda", "nowait", "await"})
-
-
-def _dump_mir(program) -> int:
-    """Print the MIR even when it is malformed (the dump shows the culprit), then verify it."""
-    from nyash_run.mir.build import build_module
+def _dump_mir(program, raw: bool) -> int:
     from nyash_run.mir.printer import format_module
     from nyash_run.mir.verify import verify_module
     try:
-        module = build_module(program)
+        module = build_mir(program, optimize=not raw)
         sys.stdout.write(format_module(module) + "\n")
         sys.stdout.flush()
         verify_module(module)

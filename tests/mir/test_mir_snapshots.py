@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from nyash_run.driver import MIR_UNSUPPORTED_FEATURES
+from nyash_run.backends.vm import UNSUPPORTED_FEATURES as MIR_UNSUPPORTED_FEATURES
 from nyash_run.mir.build import build_module
 from nyash_run.mir.printer import format_module
 from nyash_run.mir.verify import verify_module

@@ -1,0 +1,6 @@
+print("shapes loaded")
+box Square {
+    init { side }
+    birth(side) { me.side = side }
+    area() { return me.side * me.side }
+}

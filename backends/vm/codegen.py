@@ -296,6 +296,10 @@ class OpLowering:
         if inline is not None:
             return inline
         method = builtin_method_for(recv.type, name, len(args))
+        if method is not None and method.direct_call_ok([a.type or "dyn" for a in args]):
+            # receiver and argument types known: call the implementation itself, no checks needed
+            rest = "".join(", " + self.v(a) for a in args)
+            return [f"{d} = {self.src.constant(method.fn)}({self.v(recv)}{rest})"]
         if method is not None:      # the receiver's type is known: skip the dispatch on it
             return [f"{d} = {self.src.constant(method)}.invoke({self.v(recv)}, [{self.args(args)}])"]
         return [f"{d} = call_method(d, {self.v(recv)}, {name!r}, [{self.args(args)}])"]
@@ -358,6 +362,8 @@ def builtin_method_for(kind: str, name: str, argc: int):
 
 def inline_method(kind, name, d, recv, args, arg_kinds) -> list[str] | None:
     """ArrayBox's hottest methods written in place (same results as runtime/containers.py)."""
+    if kind == "string" and name in ("length", "size", "len") and not args:
+        return [f"{d} = len({recv}) if {recv}.isascii() else len({recv}.encode())"]
     if kind not in ("array", "argv"):
         return None
     if name in ("length", "size", "len") and not args:

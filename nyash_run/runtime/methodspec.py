@@ -40,6 +40,16 @@ def _as_number(name: str, arg: Any) -> Any:
     raise NyashRuntimeError(f"{name}() requires numeric arguments")
 
 
+def _passes(check, kind: str) -> bool:
+    if check is None:
+        return True
+    if check is _as_int:
+        return kind == "int"
+    if check is _as_number:
+        return kind in ("int", "float")
+    return check is _as_display and kind == "string"
+
+
 # signature letter -> argument check/conversion (None: passed as is)
 _CHECKS: dict[str, Callable[[str, Any], Any] | None] = {
     "v": None, "s": _as_display, "i": _as_int, "x": _as_number,
@@ -81,6 +91,18 @@ class Method:
         else:
             checks = itertools.chain(checks, itertools.repeat(self.rest_check))
         return self.fn(recv, *[a if c is None else c(name, a) for c, a in zip(checks, args)])
+
+    def direct_call_ok(self, kinds: list[str]) -> bool:
+        """Whether `fn(recv, *args)` may be called directly, skipping `invoke`: the count fits and every
+        argument's static kind ('int', 'float', 'string', ... as a compiler knows it) passes its check
+        unchanged (an `s` argument only when it is already a String)."""
+        n = len(kinds)
+        if not self.min_args <= n <= self.max_args:
+            return False
+        if self.checks is None:
+            return True
+        checks = list(self.checks) + [self.rest_check] * max(0, n - len(self.checks))
+        return all(_passes(check, kind) for check, kind in zip(checks, kinds))
 
     def arity_message(self, got: int) -> str:
         lo, hi = self.min_args, self.max_args

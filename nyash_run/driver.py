@@ -182,8 +182,9 @@ def build_mir(program, optimize: bool = True):
     from nyash_run.mir.types import infer_types
     module = build_module(program)
     if optimize:
+        from nyash_run.runtime.external import external_names
         optimize_module(module)
-        infer_types(module)
+        infer_types(module, external_names())
         optimize_module(module)
     return module
 

@@ -11,6 +11,7 @@ from operator import itemgetter
 from nyash_run.runtime import operators as ops
 from nyash_run.runtime.display import type_name
 from nyash_run.runtime.errors import NyashRuntimeError
+from nyash_run.runtime.external import external_names
 from nyash_run.runtime.methods import call_method, construct, result_err, result_ok, CONSTRUCTIBLE
 from nyash_run.runtime.values import NULL, ErrorBox, FunctionBox, FutureBox, Instance, ResultBox
 from nyash_run.diagnostics import plural
@@ -261,7 +262,7 @@ class ExpressionCompiler:
         cls = self.classes.get(name)
         if cls is not None and not cls.is_static:
             return self.new_instance(cls, args, span)
-        if cls is None and name in CONSTRUCTIBLE:
+        if cls is None and (name in CONSTRUCTIBLE or name in external_names()):
             def new_builtin(fr):
                 values = [a(fr) for a in args]
                 try:

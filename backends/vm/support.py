@@ -10,6 +10,7 @@ from __future__ import annotations
 from nyash_run.diagnostics import plural
 from nyash_run.runtime.display import display, type_name
 from nyash_run.runtime.errors import NyashRuntimeError
+from nyash_run.runtime.external import external_names
 from nyash_run.runtime.methods import CONSTRUCTIBLE, call_method as builtin_method, construct
 from nyash_run.runtime.values import ArrayBox, ErrorBox, FunctionBox, Instance, ResultBox
 
@@ -122,7 +123,7 @@ def make_support(state: VMState) -> dict:
             if ctor is not None:
                 ctor[0](d + 1, inst, *args)
             return inst
-        if cls is None and name in CONSTRUCTIBLE:
+        if cls is None and (name in CONSTRUCTIBLE or name in external_names()):
             return construct(name, args)
         raise NyashRuntimeError(f"Unknown Box type: {name}")
 

@@ -120,8 +120,9 @@ class Spec:
 
 
 class TypeInference:
-    def __init__(self, module: Module):
+    def __init__(self, module: Module, external: frozenset = frozenset()):
         self.module = module
+        self.external = external
         self.originals = dict(module.functions)
         self.specs: dict[tuple, Spec] = {}
         self.count: dict[str, int] = {}
@@ -311,6 +312,8 @@ class TypeInference:
         return target
 
     def new_kinds(self, box: str) -> frozenset:
+        if box in self.external and box not in self.module.classes:
+            return DYN                      # a plugin supplies it (possibly in place of a builtin)
         info = self.module.classes.get(box)
         if info is not None:
             return frozenset({f"box:{box}"}) if not info.is_static else DYN
@@ -534,5 +537,6 @@ def _clone(fn: Function, name: str) -> Function:
     return clone
 
 
-def infer_types(module: Module) -> None:
-    TypeInference(module).run()
+def infer_types(module: Module, external: frozenset = frozenset()) -> None:
+    """`external`: box names a plugin supplies in this run; their values are never assumed builtin."""
+    TypeInference(module, external).run()

@@ -7,6 +7,8 @@ boxes before calling `construct`).
 """
 from __future__ import annotations
 
+from nyash_run.runtime import external
+
 from typing import Any, Callable
 
 from nyash_run.diagnostics import plural
@@ -93,7 +95,9 @@ CONSTRUCTIBLE: frozenset[str] = frozenset(_CONSTRUCTORS)
 
 
 def construct(name: str, args: list) -> Any:
-    """`new name(*args)` for a builtin box of §7.1."""
+    """`new name(*args)` for a box supplied by a plugin, else a builtin box of §7.1."""
+    if name in external.external_names():
+        return external.construct_external(name, args)
     entry = _CONSTRUCTORS.get(name)
     if entry is None:
         raise NyashRuntimeError(f"Unknown Box type: {name}")

@@ -41,6 +41,9 @@ def type_name(v: Any) -> str:
         return name
     if type(v) is Instance:
         return v.cls.name
+    external = getattr(v, "__nyash_type__", None)     # a plugin box (runtime/external.py)
+    if external is not None:
+        return external()
     return type(v).__name__  # not a Nyash value; only reachable through a backend bug
 
 
@@ -94,6 +97,9 @@ def _leaf_display(v: Any) -> str:
     external = _EXTERNAL_DISPLAY.get(t)
     if external is not None:
         return external(v)
+    own = getattr(v, "__nyash_display__", None)       # a plugin box (runtime/external.py)
+    if own is not None:
+        return own()
     return f"{type_name(v)}()"
 
 

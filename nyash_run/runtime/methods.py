@@ -77,6 +77,9 @@ def has_method(recv: Any, name: str) -> bool:
 
 
 def _method_missing(recv: Any, name: str, args: list) -> Any:
+    own = getattr(type(recv), "__nyash_call__", None)  # a plugin box (runtime/external.py)
+    if own is not None:
+        return own(recv, name, args)
     if recv is None:
         raise NyashRuntimeError(f"Cannot call method '{name}' on non-instance type")
     if type(recv) is Instance:

@@ -9,6 +9,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# Running programs in-process raises the recursion limit (driver.run_deep); raise it once up front so the
+# limit is the same for every test and hypothesis does not warn about it changing mid-test.
+from nyash_run.driver import RECURSION_LIMIT  # noqa: E402
+
+sys.setrecursionlimit(RECURSION_LIMIT)
+
 
 def nyash_command() -> list[str]:
     """The installed console script when it sits beside this Python, else `python -m nyash_run`."""

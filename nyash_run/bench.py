@@ -41,6 +41,7 @@ class Program:
     about: str
     sizes: dict[str, int]
     small_output: str
+    config: Path | None = None   # the nyash.toml of the plugins the program uses (suite.toml `config`)
 
 
 @dataclass
@@ -147,7 +148,8 @@ def load_suite(folder: Path) -> list[Program]:
     for name, table in data.items():
         try:
             sizes = {size: int(table[size]) for size in SIZES}
-            programs.append(Program(name, table.get("about", ""), sizes, table["small_output"]))
+            config = (folder / table["config"]).resolve() if "config" in table else None
+            programs.append(Program(name, table.get("about", ""), sizes, table["small_output"], config))
         except (KeyError, TypeError, ValueError) as err:
             raise ValueError(f"{path}: program '{name}' lacks a valid {err}") from None
     return programs
@@ -204,8 +206,9 @@ def build_c(source: Path, compiler: str, timeout: float) -> Path:
 
 # ---------------------------------------------------------------- running
 
-def nyash_command(mode: str, source: Path, size_arg: int) -> list[str]:
-    return [sys.executable, "-m", "nyash_run", "run", "--mode", mode, "--stats", str(source), str(size_arg)]
+def nyash_command(mode: str, source: Path, size_arg: int, config: Path | None = None) -> list[str]:
+    extra = ["--config", str(config)] if config is not None else []
+    return [sys.executable, "-m", "nyash_run", "run", "--mode", mode, "--stats", *extra, str(source), str(size_arg)]
 
 
 def parse_stats(stderr: str) -> dict | None:
@@ -268,7 +271,7 @@ def measure_program(program: Program, options: BenchOptions, folder: Path, compi
     results = []
     for mode in options.modes:
         progress(f"{program.name}({size_arg}): {mode}, {options.runs} run(s)")
-        results.append(measure(mode, nyash_command(mode, folder / f"{program.name}.ny", size_arg), options))
+        results.append(measure(mode, nyash_command(mode, folder / f"{program.name}.ny", size_arg, program.config), options))
     if options.python:
         progress(f"{program.name}({size_arg}): CPython, {options.runs} run(s)")
         results.append(measure(CPYTHON, [sys.executable, str(folder / f"{program.name}.py"), str(size_arg)],

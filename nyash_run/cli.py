@@ -24,6 +24,8 @@ app = typer.Typer(
 )
 dump_app = typer.Typer(help="Show the output of one compiler stage.", no_args_is_help=True)
 app.add_typer(dump_app, name="dump")
+plugins_app = typer.Typer(help="Inspect, check and build the plugins nyash.toml loads.", no_args_is_help=True)
+app.add_typer(plugins_app, name="plugins")
 
 EXIT_USAGE = 2
 
@@ -65,11 +67,12 @@ def run(
     stats: bool = typer.Option(False, "--stats", help="Write one JSON line of timings to stderr."),
     timeout: Optional[float] = typer.Option(None, "--timeout", help="Stop the program after SECONDS."),
     debug: bool = typer.Option(False, "--debug", help="Show Python tracebacks for errors."),
+    config: Optional[str] = typer.Option(None, "--config", help="The nyash.toml to use for plugins."),
 ) -> None:
     """Run a Nyash program."""
     from nyash_run.driver import RunOptions, run_file
     options = RunOptions(mode=_mode_or_exit(mode), argv=list(args or []), stats=stats, debug=debug,
-                         timeout=timeout)
+                         timeout=timeout, config=config)
     raise typer.Exit(run_file(file, options))
 
 
@@ -145,6 +148,33 @@ def bench(
         raise usage_error(str(err))
     sys.stdout.write(benchmarks.to_json(report) if json_output else benchmarks.format_table(report))
     raise typer.Exit(0 if report.ok else 1)
+
+
+CONFIG_HELP = "The nyash.toml to use (default: the one in the current directory)."
+
+
+@plugins_app.command("list")
+def plugins_list(config: Optional[str] = typer.Option(None, "--config", help=CONFIG_HELP)) -> None:
+    """Show what the config loads: name, path, abi, types, enabled."""
+    from nyash_run.abi.commands import list_plugins
+    raise typer.Exit(list_plugins(config))
+
+
+@plugins_app.command("verify")
+def plugins_verify(config: Optional[str] = typer.Option(None, "--config", help=CONFIG_HELP)) -> None:
+    """Load every plugin entry and run every check; one line per plugin and type."""
+    from nyash_run.abi.commands import verify_plugins
+    raise typer.Exit(verify_plugins(config))
+
+
+@plugins_app.command("build")
+def plugins_build(
+    folder: Optional[str] = typer.Argument(None, help="Folder of plugin folders (default: the project's plugins/)."),
+    config: Optional[str] = typer.Option(None, "--config", help="Build the library of every entry of this nyash.toml."),
+) -> None:
+    """Compile each plugin folder's C sources into lib<NAME>.<ext> with the system C compiler."""
+    from nyash_run.abi.commands import build_plugins
+    raise typer.Exit(build_plugins(folder, config))
 
 
 def main() -> None:

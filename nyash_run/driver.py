@@ -33,6 +33,7 @@ class RunOptions:
     stats: bool = False
     debug: bool = False
     timeout: float | None = None
+    config: str | None = None            # --config: the nyash.toml to use instead of the one found
 
 
 @dataclass
@@ -68,6 +69,7 @@ def run_file(path: str, options: RunOptions) -> int:
         program = load(path, options.mode)
         sources = program.sources
         timings.parse_ms = _ms_since(start)
+        configure_plugins(path, options.config)
         start = time.perf_counter()
         executable = compile_for(options.mode, program)
         timings.compile_ms = _ms_since(start)
@@ -173,6 +175,27 @@ def hard_exit(status: int) -> None:
     output.flush()
     sys.stderr.flush()
     os._exit(status)
+
+
+CONFIG_NAME = "nyash.toml"
+
+
+def configure_plugins(path: str, config: str | None) -> None:
+    """Offer the boxes of the nyash.toml that applies (abi.md §6) to `new`. Nothing is built or loaded
+    until the program creates one of them, and without a nyash.toml the abi package is never imported."""
+    from nyash_run.runtime.external import set_external_boxes
+    beside = os.path.join(os.path.dirname(os.path.abspath(path)), CONFIG_NAME)
+    if config is None and not os.path.isfile(beside) and not os.path.isfile(CONFIG_NAME):
+        set_external_boxes((), None)
+        return
+    from nyash_run.abi.config import config_for
+    from nyash_run.abi.plugins import PluginHost
+    found = config_for(path, config)
+    if found is None or not found.enabled():
+        set_external_boxes((), None)
+        return
+    host = PluginHost(found)
+    set_external_boxes(host.box_names(), host.new)
 
 
 def build_mir(program, optimize: bool = True):

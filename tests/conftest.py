@@ -7,26 +7,14 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from testsupport import ROOT, Result, nyash_command  # noqa: F401  (re-exported for fixtures below)
+
 
 # Running programs in-process raises the recursion limit (driver.run_deep); raise it once up front so the
 # limit is the same for every test and hypothesis does not warn about it changing mid-test.
 from nyash_run.driver import RECURSION_LIMIT  # noqa: E402
 
 sys.setrecursionlimit(RECURSION_LIMIT)
-
-
-def nyash_command() -> list[str]:
-    """The installed console script when it sits beside this Python, else `python -m nyash_run`."""
-    script = Path(sys.executable).parent / "nyash"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "nyash_run"]
-
-
-class Result:
-    def __init__(self, proc: subprocess.CompletedProcess):
-        self.status = proc.returncode
-        self.stdout = proc.stdout.decode("utf-8")
-        self.stderr = proc.stderr.decode("utf-8")
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 /* nyrt.h -- the native runtime's own API: core boxes, reference counting, the TypeBox registry, the
- * unified dispatch and plugin loading. Built from abi/nyrt/*.c into one library for the host (cffi) and,
+ * unified dispatch and plugin loading. Built from the C files in abi/nyrt/ into one library for the host (cffi) and,
  * later, for wasm32-wasi. C11, fixed-width types, libc only, no threads required.
  *
  * Prefixes: nyrt_val_ (values, refcounts), nyrt_str_, nyrt_arr_, nyrt_map_, nyrt_res_, nyrt_errbox_,
@@ -37,6 +37,7 @@ extern const char *const nyrt_core_names[NYRT_CORE_COUNT];
 /* ---- runtime lifetime ------------------------------------------------------------------------------- */
 nyrt_err nyrt_init(void);                                   /* compute core ids, register core TypeBoxes; idempotent */
 uint64_t nyrt_core_tid(int32_t which);                       /* type id of core type NYRT_TID_* */
+const nyrt_typebox *nyrt_core_typebox(int32_t which);        /* nyrt's own TypeBox of core type NYRT_TID_* (after init) */
 void nyrt_sha256(const uint8_t *data, size_t len, uint8_t out[32]);   /* SHA-256 digest */
 uint64_t nyrt_fast_key(const char *name);                   /* first 8 bytes of SHA-256(name), little-endian */
 uint64_t nyrt_method_id(const char *name, int32_t arity);   /* fast key of "name/arity" (abi.md section 2) */
@@ -62,6 +63,8 @@ int32_t nyrt_val_truthy(const nyrt_nyash_value *v);        /* language.md 6.2 */
 int32_t nyrt_val_equals(const nyrt_nyash_value *a, const nyrt_nyash_value *b);   /* language.md 6.6 */
 nyrt_err nyrt_val_display(const nyrt_nyash_value *v, nyrt_nyash_value *out_string);  /* display(v) as a new String */
 const char *nyrt_val_type_name(const nyrt_nyash_value *v); /* "IntegerBox", ..., or the plugin type's short name */
+int64_t nyrt_val_as_int(const nyrt_nyash_value *v);        /* an Integer's (or Bool's) value, 0 for others */
+double nyrt_val_as_float(const nyrt_nyash_value *v);       /* a Float's value (an Integer converted), 0.0 for others */
 
 /* ---- strings: immutable UTF-8, NUL-terminated, byte length kept --------------------------------------- */
 nyrt_err nyrt_str_new(const char *utf8, size_t len, nyrt_nyash_value *out);    /* copy bytes into a new String (+1) */
@@ -80,10 +83,20 @@ nyrt_err nyrt_map_new(nyrt_nyash_value *out);               /* new empty MapBox 
 nyrt_err nyrt_map_set(nyrt_nyash_value *map, const nyrt_nyash_value *key, const nyrt_nyash_value *v);  /* store */
 nyrt_err nyrt_map_get(const nyrt_nyash_value *map, const nyrt_nyash_value *key, nyrt_nyash_value *out);  /* value (+1) or E_NOT_FOUND */
 int64_t nyrt_map_size(const nyrt_nyash_value *map);        /* entry count, -1 if not a map */
+nyrt_err nyrt_map_keys(const nyrt_nyash_value *map, nyrt_nyash_value *out);     /* new ArrayBox of the keys, in order (+1) */
+nyrt_err nyrt_map_values(const nyrt_nyash_value *map, nyrt_nyash_value *out);   /* new ArrayBox of the values, in key order (+1) */
 
 /* ---- results and errors ------------------------------------------------------------------------------- */
 nyrt_err nyrt_res_new(int32_t ok, const nyrt_nyash_value *payload, nyrt_nyash_value *out);  /* Ok/Err (+1) */
 nyrt_err nyrt_errbox_new(const char *message, nyrt_nyash_value *out);   /* ErrorBox(message) (+1) */
+nyrt_err nyrt_errbox_new_len(const char *utf8, size_t len, nyrt_nyash_value *out);   /* the same, bytes counted */
+nyrt_err nyrt_res_get(const nyrt_nyash_value *res, int32_t *ok, nyrt_nyash_value *payload);  /* Ok?, payload (+1) */
+nyrt_err nyrt_errbox_message(const nyrt_nyash_value *err, nyrt_nyash_value *out);   /* the message as a String (+1) */
+
+/* ---- services and output ------------------------------------------------------------------------------ */
+nyrt_err nyrt_console_new(nyrt_nyash_value *out);          /* new ConsoleBox (+1) */
+nyrt_err nyrt_math_new(nyrt_nyash_value *out);             /* new MathBox (+1) */
+void nyrt_set_output(void (*write)(const char *utf8, size_t len));   /* where ConsoleBox writes (NULL: stdout) */
 
 /* ---- method calls on any value: core boxes, host objects, plugin boxes (abi.md section 5) ----------- */
 /* ret is +1 owned by the caller. On failure a message is kept for nyrt_last_error(). */
@@ -92,6 +105,13 @@ nyrt_err nyrt_call(const nyrt_nyash_value *self, const char *method, const nyrt_
 nyrt_err nyrt_call_id(const nyrt_nyash_value *self, uint64_t method_id, const char *method,
                       const nyrt_nyash_value *args, size_t argc, nyrt_nyash_value *ret);  /* by precomputed id */
 const char *nyrt_last_error(void);                          /* text of the last failure ("" if none) */
+/* The user-facing message of the last failure: kind 1 its text; kind 2
+ * "PluginError: TYPE.METHOD failed: E_CODE (DETAIL)" (abi/README.md "Errors"). */
+const char *nyrt_last_error_message(void);
+const char *nyrt_err_code_name(nyrt_err code);              /* "E_ARG", ..., "E_NOT_FOUND" ("OK" for 0) */
+/* display(v) for any value: core values as nyrt_val_display, plugin and host values by their toString/0,
+ * else "NAME()" (abi/README.md "Plugins"). */
+nyrt_err nyrt_call_display(const nyrt_nyash_value *v, nyrt_nyash_value *out_string);
 /* What the last failure was: 0 none; 1 a Nyash runtime error of a core box (the text is the exact user message,
  * e.g. "substring() expects 1 or 2 arguments, got 0"); 2 a plugin failure (the text is its detail). */
 int32_t nyrt_last_error_kind(void);
@@ -104,9 +124,17 @@ const nyrt_typebox *nyrt_tb_lookup(uint64_t fast_key);     /* registered TypeBox
 const nyrt_typebox *nyrt_tb_lookup_name(const char *name); /* by fully qualified name or NULL */
 nyrt_err nyrt_tb_unregister(uint64_t fast_key);            /* remove (used when nyash.toml replaces a core type) */
 nyrt_err nyrt_tb_create(const nyrt_typebox *tb, nyrt_nyash_value *out);   /* new instance via ny.create or the C bridge */
+/* `new NAME(args)` of a registered type: birth_arity check ("No constructor found for X with N arguments",
+ * kind 1, E_ARG), the singleton when "singleton": true, else create then birth/N (abi/README.md "Plugins"). */
+nyrt_err nyrt_tb_new(uint64_t fast_key, const nyrt_nyash_value *args, size_t argc, nyrt_nyash_value *out);
+const char *nyrt_tb_short_name_of(uint64_t type_id);       /* name users write ("MapBox", "FileBox") or NULL */
+int32_t nyrt_tb_owner(uint64_t fast_key);                   /* plugin id of a registered type; -1 nyrt itself; -2 none */
+void nyrt_tb_restore_core(void);                            /* re-register replaced core TypeBoxes whose name is free */
 
 /* ---- plugins ---------------------------------------------------------------------------------------------- */
-/* dlopen, init, fetch and validate TypeBoxes; returns a plugin id >= 0, or -1 with the reason in err. */
+/* dlopen, init, fetch and validate TypeBoxes; returns a plugin id >= 0, or -1 with the reasons in err, one line
+ * each: "PATH: REASON", for a refused TypeBox "PATH: TYPE: RULE (detail)". All or nothing: one refused TypeBox
+ * refuses the plugin. NULL or "" symbols mean nyash_plugin_init / nyash_typeboxes. */
 int32_t nyrt_plugin_load(const char *path, const char *init_symbol, const char *boxes_symbol, char *err, size_t cap);
 int64_t nyrt_plugin_live(int32_t plugin_id);               /* live instances counted by the host */
 nyrt_err nyrt_plugin_unload(int32_t plugin_id, char *err, size_t cap);   /* refused (E_STATE) while live > 0 */
@@ -120,7 +148,25 @@ typedef nyrt_err (*nyrt_host_call_fn)(uint64_t handle, const char *method, const
                                       size_t argc, nyrt_nyash_value *ret);
 typedef void (*nyrt_log_fn)(int32_t level, const char *msg);
 void nyrt_host_set_object_hooks(nyrt_host_object_fn retain, nyrt_host_object_fn release, nyrt_host_call_fn call);
-void nyrt_host_set_log(nyrt_log_fn log);                    /* where plugin log lines go (default stderr) */
+/* Where plugin log lines go (NULL: stderr, levels above DEBUG). The last line logged during a call that fails
+ * is that failure's DETAIL; an ERROR line that becomes the DETAIL is not printed as well. The hook may be
+ * called from plugin threads. */
+void nyrt_host_set_log(nyrt_log_fn log);
+#define NYRT_LOG_DEBUG 0
+#define NYRT_LOG_INFO  1
+#define NYRT_LOG_WARN  2
+#define NYRT_LOG_ERROR 3
+void nyrt_host_object(uint64_t handle, nyrt_nyash_value *out);   /* the value of host handle (no retain) */
+int64_t nyrt_host_alloc_live(void);                         /* blocks from host_alloc not yet host_free'd */
+
+/* The table nyrt actually hands to plugins: nyrt_host followed by retain/release of any value, which a plugin
+ * needs to keep an argument (a String key, a stored value). host->size == sizeof(nyrt_host_ext) says they are
+ * there; a plugin checks it before casting (the ABI's forward-compatibility rule for the host table). */
+typedef struct nyrt_host_ext {
+    nyrt_host base;
+    void (*value_retain)(const nyrt_nyash_value *v);
+    void (*value_release)(const nyrt_nyash_value *v);
+} nyrt_host_ext;
 
 #ifdef __cplusplus
 }

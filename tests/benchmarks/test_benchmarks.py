@@ -13,13 +13,15 @@ import tomllib
 
 import pytest
 
-from conftest import ROOT, nyash_command
+from testsupport import ROOT, nyash_command
 from nyash_run import bench
 from nyash_run.modes import available_modes
 
 BENCH_DIR = ROOT / "benchmarks"
 SUITE = tomllib.loads((BENCH_DIR / "suite.toml").read_text(encoding="utf-8"))
 PROGRAMS = list(SUITE)
+CORE_PROGRAMS = [name for name in PROGRAMS if "config" not in SUITE[name]]
+PLUGIN_PROGRAMS = [name for name in PROGRAMS if "config" in SUITE[name]]
 MODES = [mode.value for mode in available_modes()]
 C_COMPILER = bench.find_c_compiler()
 
@@ -35,8 +37,17 @@ def bench_env(tmp_path):
     return {"XDG_CACHE_HOME": str(tmp_path / "cache")}
 
 
+@pytest.fixture(scope="module")
+def plugins_built():
+    if C_COMPILER is None:
+        pytest.skip("no C compiler found: the plugins cannot be built")
+    proc = run(nyash_command() + ["plugins", "build", str(ROOT / "plugins")], timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
 def test_suite_lists_the_seven_programs_each_in_nyash_python_and_c():
-    assert PROGRAMS == ["fib", "int_loop", "chip8", "mandelbrot", "string_build", "array_map", "box_methods"]
+    assert CORE_PROGRAMS == ["fib", "int_loop", "chip8", "mandelbrot", "string_build", "array_map", "box_methods"]
+    assert PLUGIN_PROGRAMS == ["plugin_calls"]
     for name in PROGRAMS:
         assert {"small", "medium", "large", "small_output"} <= set(SUITE[name])
         assert SUITE[name]["small"] < SUITE[name]["medium"] < SUITE[name]["large"]
@@ -46,9 +57,13 @@ def test_suite_lists_the_seven_programs_each_in_nyash_python_and_c():
 
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("name", PROGRAMS)
-def test_nyash_program_prints_the_recorded_small_checksum(name, mode):
+def test_nyash_program_prints_the_recorded_small_checksum(name, mode, request):
     size = str(SUITE[name]["small"])
-    proc = run(nyash_command() + ["run", "--mode", mode, str(BENCH_DIR / f"{name}.ny"), size])
+    config = []
+    if "config" in SUITE[name]:
+        request.getfixturevalue("plugins_built")
+        config = ["--config", str((BENCH_DIR / SUITE[name]["config"]).resolve())]
+    proc = run(nyash_command() + ["run", "--mode", mode, *config, str(BENCH_DIR / f"{name}.ny"), size])
     assert (proc.returncode, proc.stderr) == (0, "")
     assert proc.stdout == SUITE[name]["small_output"]
 

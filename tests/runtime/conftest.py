@@ -1,13 +1,10 @@
 """Shared helpers for the runtime tests."""
 from __future__ import annotations
 
-import types
-
 import pytest
 
 from nyash_run.runtime import output
 from nyash_run.runtime.errors import NyashRuntimeError
-from nyash_run.runtime.values import Instance
 
 
 @pytest.fixture
@@ -28,5 +25,3 @@ def captured():
         yield capture.text
 
 
-def make_instance(name: str, serial: int, is_static: bool = False) -> Instance:
-    return Instance(types.SimpleNamespace(name=name, is_static=is_static), {}, serial)

@@ -6,7 +6,7 @@ import math
 import random
 
 import pytest
-from conftest import make_instance
+from runtime_helpers import make_instance
 from hypothesis import given
 from hypothesis import strategies as st
 

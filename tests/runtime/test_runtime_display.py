@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from conftest import make_instance
+from runtime_helpers import make_instance
 from hypothesis import given
 from hypothesis import strategies as st
 

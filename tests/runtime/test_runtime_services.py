@@ -6,7 +6,7 @@ import io
 import sys
 
 import pytest
-from conftest import make_instance
+from runtime_helpers import make_instance
 
 from nyash_run.runtime import output
 from nyash_run.runtime.constructors import result_err, result_ok

@@ -1,0 +1,181 @@
+/* internal.h -- the core boxes' internals, shared by every nyrt .c file; not part of nyrt's API.
+ * (The ABI machinery's own internals are in abi_internal.h.)
+ *
+ * Every boxed core value (String, Array, Map, Result, Error, Console, Math) is a heap object whose address
+ * is the value's box_handle and which starts with nyrt_obj; the header's kind is the type's NYRT_TID_*.
+ * Reference counts are plain integers (one thread at a time touches a given object); the allocator's
+ * counters and the last-error text are safe across threads.
+ */
+#ifndef NYRT_INTERNAL_H
+#define NYRT_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nyrt.h"
+
+/* ---- objects ------------------------------------------------------------------------------------------ */
+typedef struct nyrt_obj {
+    uint32_t refcount;      /* NYRT_IMMORTAL: never freed (shared constant strings) */
+    uint32_t kind;          /* NYRT_TID_STRING ... NYRT_TID_ERROR */
+} nyrt_obj;
+#define NYRT_IMMORTAL 0xFFFFFFFFu
+
+typedef struct nyrt_str {
+    nyrt_obj h;
+    size_t len;             /* UTF-8 bytes, without the final NUL */
+    size_t cps;             /* code points (== len for ASCII text) */
+    char bytes[];           /* len bytes + NUL */
+} nyrt_str;
+
+/* Containers (arrays, maps, results) link dead objects through `dead`, right after the header, so that
+ * freeing a long chain of nested containers never recurses. */
+typedef struct nyrt_cont {
+    nyrt_obj h;
+    struct nyrt_cont *dead;
+} nyrt_cont;
+
+typedef struct nyrt_arr {
+    nyrt_obj h;
+    struct nyrt_cont *dead;
+    nyrt_nyash_value *items;
+    size_t len, cap;
+    uint32_t displaying;    /* 1 while display() is inside this array: met again it shows [...] */
+} nyrt_arr;
+
+typedef struct nyrt_map_entry {
+    nyrt_str *key;          /* NULL: deleted (a tombstone until the next compaction) */
+    nyrt_nyash_value value;
+    uint64_t hash;
+} nyrt_map_entry;
+
+typedef struct nyrt_map {
+    nyrt_obj h;
+    struct nyrt_cont *dead;
+    nyrt_map_entry *entries;   /* insertion order, tombstones included */
+    size_t used, cap;          /* entries used (tombstones included) / allocated */
+    size_t count;              /* live entries */
+    uint32_t *index;           /* open addressing: entry index + 1, 0 empty; index_cap slots (power of 2) */
+    size_t index_cap;
+} nyrt_map;
+
+typedef struct nyrt_res {
+    nyrt_obj h;
+    struct nyrt_cont *dead;
+    int32_t ok;
+    nyrt_nyash_value payload;
+} nyrt_res;
+
+typedef struct nyrt_errobj {
+    nyrt_obj h;
+    nyrt_str *message;
+} nyrt_errobj;
+
+/* ---- core type ids (values.c) ------------------------------------------------------------------------ */
+extern uint64_t nyrt_core_ids[NYRT_CORE_COUNT];   /* fast keys, filled by nyrt_init */
+/* NYRT_TID_* of a core type id, or -1; a boxed kind counts only while nyrt itself serves the type. */
+int32_t nyrt_core_index(uint64_t type_id);
+/* registry.c calls this after every register/unregister so nyrt_core_index sees replaced core types. */
+void nyrt_core_served_changed(void);
+/* The object behind a boxed core value of kind `kind`, or NULL when v is not one. */
+void *nyrt_obj_of(const nyrt_nyash_value *v, int32_t kind);
+void nyrt_val_of_obj(const void *o, nyrt_nyash_value *out);   /* a value referring to o (no retain) */
+void nyrt_obj_init(nyrt_obj *o, int32_t kind);      /* refcount 1, counted as a live object */
+void nyrt_obj_retain(nyrt_obj *o);
+void nyrt_obj_release(nyrt_obj *o);
+void nyrt_obj_free(void *o, size_t size);          /* free an object's memory, uncount it */
+int64_t nyrt_val_as_int_raw(const nyrt_nyash_value *v);   /* the inline bits as i64 (no check) */
+double nyrt_val_as_float_raw(const nyrt_nyash_value *v);  /* the inline bits as f64 (no check) */
+
+/* Provided by dispatch.c: retain/release of a value that is neither inline nor a core object. */
+void nyrt_dispatch_retain(const nyrt_nyash_value *v);
+void nyrt_dispatch_release(const nyrt_nyash_value *v);
+
+/* Per-kind destructors, called when the count reaches 0: release children, free the memory. */
+void nyrt_arr_destroy(nyrt_arr *a);
+void nyrt_map_destroy(nyrt_map *m);
+void nyrt_res_destroy(nyrt_res *r);
+
+/* ---- strings and byte buffers (str.c) ------------------------------------------------------------------ */
+nyrt_str *nyrt_str_alloc(const char *utf8, size_t len);       /* refcount 1, or NULL */
+nyrt_err nyrt_str_take(nyrt_str *s, nyrt_nyash_value *out);   /* wrap s (+1 moved into out); E_OOM on NULL */
+nyrt_str *nyrt_str_of(const nyrt_nyash_value *v);             /* the String object or NULL */
+nyrt_err nyrt_str_lit(const char *text, nyrt_nyash_value *out);   /* new String from a C string */
+nyrt_err nyrt_str_ok(nyrt_nyash_value *out);                   /* the shared String "ok" */
+void nyrt_str_init_constants(void);                           /* called by nyrt_init */
+uint64_t nyrt_str_hash(const char *p, size_t len);
+size_t nyrt_utf8_count(const char *p, size_t len);            /* code points */
+size_t nyrt_utf8_decode(const char *p, size_t len, size_t i, uint32_t *cp);  /* bytes used at p[i] */
+size_t nyrt_utf8_encode(uint32_t cp, char out[4]);
+
+/* A growable byte buffer (display strings, join, replace). `oom` latches the first failed growth. */
+typedef struct nyrt_buf {
+    char *p;
+    size_t len, cap;
+    int32_t oom;
+} nyrt_buf;
+void nyrt_buf_init(nyrt_buf *b);
+void nyrt_buf_add(nyrt_buf *b, const char *p, size_t n);
+void nyrt_buf_adds(nyrt_buf *b, const char *s);
+void nyrt_buf_free(nyrt_buf *b);
+nyrt_str *nyrt_buf_finish(nyrt_buf *b);                       /* new String from the bytes (NULL on OOM); frees b */
+nyrt_err nyrt_buf_to_value(nyrt_buf *b, nyrt_nyash_value *out);   /* the same as a value; E_OOM recorded */
+
+/* Unicode case mapping (unicase.c, generated from CPython's tables by gen_unicase.py). */
+void nyrt_unicase_upper(nyrt_buf *b, const char *p, size_t len);   /* Python str.upper() */
+void nyrt_unicase_lower(nyrt_buf *b, const char *p, size_t len);   /* Python str.lower() */
+
+/* ---- display (display.c) ------------------------------------------------------------------------------ */
+#define NYRT_FLOAT_TEXT 400                                     /* display_float never needs more */
+size_t nyrt_disp_float(double x, char out[NYRT_FLOAT_TEXT]);   /* display_float; returns the length */
+void nyrt_disp_append(nyrt_buf *b, const nyrt_nyash_value *v); /* display(v) appended to b */
+nyrt_str *nyrt_disp_str(const nyrt_nyash_value *v);            /* display(v) (+1; a String is shared), NULL on OOM */
+
+/* ---- containers used across files ---------------------------------------------------------------------- */
+nyrt_arr *nyrt_arr_alloc(size_t cap);                            /* empty, refcount 1, or NULL */
+nyrt_err nyrt_arr_append(nyrt_arr *a, const nyrt_nyash_value *v);  /* retains v */
+nyrt_err nyrt_arr_append_owned(nyrt_arr *a, nyrt_nyash_value *v);  /* moves v in (released on failure) */
+int32_t nyrt_arr_sort(nyrt_nyash_value *items, size_t n);        /* §7.5 sort (sort.c); 0 on OOM */
+
+/* ---- errors (values.c) -------------------------------------------------------------------------------- */
+nyrt_err nyrt_fail(nyrt_err code, const char *fmt, ...);   /* record a kind-1 error (printf format), return code */
+nyrt_err nyrt_oom(void);                                    /* "Out of memory", NYRT_E_OOM */
+void nyrt_set_errorv(int32_t kind, const char *fmt, va_list ap);
+
+/* ---- builtin methods (core_types.c dispatches, each type's file implements) ------------------------------ */
+/* An argument after the signature check of language.md 7.0: `v` as given, `s` its display string, `i` an
+ * Int, `x` an Int or a Float. */
+typedef struct nyrt_arg {
+    const nyrt_nyash_value *v;
+    nyrt_str *s;            /* 's': display string (borrowed when the argument is a String) */
+    int64_t i;              /* 'i'; 'x' when is_int */
+    double f;               /* 'x': the value as a Float */
+    int32_t is_int;         /* 'x': the argument is an Int */
+    int32_t owned_s;        /* s was made for the call and is released after it */
+} nyrt_arg;
+
+/* self is borrowed; ret is +1. A failure records a kind-1 error and returns non-OK. */
+typedef nyrt_err (*nyrt_method_fn)(const nyrt_nyash_value *self, const nyrt_arg *args, size_t argc,
+                                   nyrt_nyash_value *ret);
+typedef struct nyrt_method {
+    const char *name;
+    const char *sig;        /* methodspec.py letters: "", "i[i]", "sv", "s+", "s*" */
+    nyrt_method_fn fn;
+} nyrt_method;
+
+/* Method tables, each ended by {NULL}; toString and equals are added by core_types.c. */
+extern const nyrt_method nyrt_str_methods[], nyrt_int_methods[], nyrt_float_methods[], nyrt_math_methods[],
+    nyrt_arr_methods[], nyrt_map_methods[], nyrt_console_methods[], nyrt_res_methods[], nyrt_err_methods[],
+    nyrt_null_methods[], nyrt_none_methods[];
+
+/* method_id is nyrt_method_id(method, argc); method may be NULL when only the id is known. ret is +1.
+ * Failure records a kind-1 error: E_NOT_FOUND unknown method (no error recorded when method is NULL),
+ * E_ARG argument count or a method's own error, E_TYPE argument kind, E_OOM out of memory. */
+nyrt_err nyrt_core_call(const nyrt_nyash_value *self, uint64_t method_id, const char *method,
+                        const nyrt_nyash_value *args, size_t argc, nyrt_nyash_value *ret);
+
+/* ---- output (misc.c): ConsoleBox writes here ------------------------------------------------------------ */
+void nyrt_write(const char *p, size_t n);
+
+#endif /* NYRT_INTERNAL_H */

@@ -3,10 +3,11 @@
 In: values of nyash_run.runtime.values (int, float, bool, str, None, NULL, ArrayBox, MapBox, Instance, ...),
 and nyrt values coming back from a call. Out: the other representation.
 
-Python -> nyrt (`to_owned`, `Args`): Int, Float, Bool, null and void inline; str a new nyrt String; an
-ArrayBox a new nyrt Array of its converted elements (a copy: a plugin never mutates a Python array); a
-PluginBox its own value; everything else (MapBox, user instances, ...) a host object: a handle into
-HOST_OBJECTS, which keeps the Python object alive until nyrt releases the handle.
+Python -> nyrt (`to_owned`, `Args`): Int, Float, Bool, null and void inline; str a new nyrt String; a
+PluginBox its own value; everything else (ArrayBox, MapBox, user instances, ...) a host object: a handle into
+HOST_OBJECTS, which keeps the Python object alive until nyrt releases the handle. Arrays travel as host
+objects, not copies, so a plugin that stores one shares it (language.md §6.1); the host's array helpers
+(array_len/get/push) reach them through their methods.
 
 nyrt -> Python (`from_owned` consumes a +1 value, `from_borrowed` does not): inline values as Python
 scalars, a String as str, an Array as a new ArrayBox of converted elements, a Result as a ResultBox, an Error
@@ -97,8 +98,6 @@ def _convert(value: Any, out, arrays: dict) -> bool:
         data = value.encode("utf-8", "surrogatepass")
         _check(lib.nyrt_str_new(data, len(data), out), "String")
         return True
-    elif t is ArrayBox:
-        return _convert_array(value, out, arrays)
     elif t is PluginBox:
         out[0] = value._value[0]
         return False
@@ -106,26 +105,6 @@ def _convert(value: Any, out, arrays: dict) -> bool:
         lib.nyrt_host_object(HOST_OBJECTS.new_ref(value), out)
         return True
     return False
-
-
-def _convert_array(array: ArrayBox, out, arrays: dict) -> bool:
-    """A new nyrt Array; an array met again within one conversion maps to the same copy (aliasing kept)."""
-    ffi, lib = binding.get()
-    seen = arrays.get(id(array))
-    if seen is not None:
-        out[0] = seen[0]
-        lib.nyrt_val_retain(out)
-        return True
-    _check(lib.nyrt_arr_new(out), "Array")
-    arrays[id(array)] = out
-    item = ffi.new("nyrt_nyash_value*")
-    for element in array.items:
-        owned = _convert(element, item, arrays)
-        code = lib.nyrt_arr_push(out, item)
-        if owned:
-            lib.nyrt_val_release(item)
-        _check(code, "Array")
-    return True
 
 
 def _check(code: int, what: str) -> None:

@@ -196,15 +196,41 @@ static nyrt_err host_array_new(nyrt_nyash_value *out) {
     return nyrt_arr_new(out);
 }
 
+/* The interpreter and the VM pass their arrays as host objects, so that a plugin storing one shares it
+ * (language.md 6.1) instead of holding a copy; the array helpers reach such arrays through their methods. */
+static int is_host(const nyrt_nyash_value *v) {
+    return nyrt_val_kind(v) == NYRT_TID_HOST;
+}
+
 static nyrt_err host_array_push(nyrt_nyash_value *arr, const nyrt_nyash_value *v) {
+    if (is_host(arr)) {
+        nyrt_nyash_value ignored;
+        nyrt_err r = nyrt_call(arr, "push", v, 1, &ignored);
+        if (r == NYRT_OK)
+            nyrt_val_release(&ignored);
+        return r;
+    }
     return nyrt_arr_push(arr, v);
 }
 
 static int64_t host_array_len(const nyrt_nyash_value *arr) {
+    if (is_host(arr)) {
+        nyrt_nyash_value n;
+        if (nyrt_call(arr, "length", NULL, 0, &n) != NYRT_OK)
+            return -1;
+        int64_t len = nyrt_val_kind(&n) == NYRT_TID_INTEGER ? (int64_t)n.box_handle : -1;
+        nyrt_val_release(&n);
+        return len;
+    }
     return nyrt_arr_len(arr);
 }
 
 static nyrt_err host_array_get(const nyrt_nyash_value *arr, int64_t i, nyrt_nyash_value *out) {
+    if (is_host(arr)) {
+        nyrt_nyash_value index;
+        nyrt_val_int(i, &index);
+        return nyrt_call(arr, "get", &index, 1, out);
+    }
     return nyrt_arr_get(arr, i, out);
 }
 

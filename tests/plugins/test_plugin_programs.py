@@ -96,8 +96,6 @@ print(a)
 """
 
 
-@pytest.mark.xfail(strict=True, reason="abi/values.py passes an ArrayBox to a plugin as a copy (language.md 6.1 "
-                                       "says arguments share the object); reported to the lead")
 @pytest.mark.parametrize("supplier", MAPS)
 def test_an_array_stored_in_a_plugin_map_is_the_same_array(supplier, built_plugins, tmp_path):
     (tmp_path / "main.ny").write_text(ARRAY_SHARING, encoding="utf-8")

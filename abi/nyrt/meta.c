@@ -6,12 +6,20 @@
  * Registry bookkeeping uses plain malloc, not the counting nyrt_mem_*, so that the leak counters measure
  * values only.
  */
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "abi_internal.h"
+
+/* Cache of nyrt_meta_find (below). */
+static _Atomic uint64_t generation = 1;    /* bumped when any metadata is freed: old hits go stale */
+static _Thread_local uint64_t last_generation;
+static _Thread_local const nyrt_meta *last_meta;
+static _Thread_local uint64_t last_id;
+static _Thread_local const nyrt_meta_method *last_hit;
 
 #define MAX_DEPTH 64
 
@@ -363,6 +371,7 @@ nyrt_err nyrt_meta_parse(const char *json, size_t len, nyrt_meta *out, char *err
 }
 
 void nyrt_meta_free(nyrt_meta *m) {
+    atomic_fetch_add_explicit(&generation, 1, memory_order_acq_rel);
     for (size_t i = 0; i < m->method_count; i++) {
         free(m->methods[i].key);
         free(m->methods[i].ret);
@@ -372,9 +381,17 @@ void nyrt_meta_free(nyrt_meta *m) {
     memset(m, 0, sizeof *m);
 }
 
+/* A call site usually repeats the same method on the same type: remember the last hit per thread (the
+ * lists are short, but this lookup sits on every C-ABI bridge call). */
+
 const nyrt_meta_method *nyrt_meta_find(const nyrt_meta *m, uint64_t method_id) {
+    uint64_t now = atomic_load_explicit(&generation, memory_order_acquire);
+    if (m == last_meta && method_id == last_id && last_generation == now)
+        return last_hit;
     for (size_t i = 0; i < m->method_count; i++)
-        if (m->methods[i].id == method_id)
-            return &m->methods[i];
+        if (m->methods[i].id == method_id) {
+            last_meta = m, last_id = method_id, last_hit = &m->methods[i], last_generation = now;
+            return last_hit;
+        }
     return NULL;
 }

@@ -342,6 +342,60 @@ def test_every_builtin_method_matches_the_python_runtime(family, data):
     assert_same_call(recv, name, args)
 
 
+KEYS = st.sampled_from(["a", "b", "c", "d", 1, 2, "1", True, None, 2.5])
+MAP_OPS = st.one_of(
+    st.tuples(st.just("set"), st.tuples(KEYS, SCALARS)), st.tuples(st.just("delete"), st.tuples(KEYS)),
+    st.tuples(st.sampled_from(["get", "has"]), st.tuples(KEYS)),
+    st.tuples(st.sampled_from(["keys", "values", "size", "clear"]), st.just(())))
+ARRAY_OPS = st.one_of(
+    st.tuples(st.just("push"), st.tuples(SCALARS)), st.tuples(st.sampled_from(["pop", "sort", "reverse"]), st.just(())),
+    st.tuples(st.sampled_from(["remove", "get"]), st.tuples(st.integers(-1, 6))),
+    st.tuples(st.just("set"), st.tuples(st.integers(-1, 6), SCALARS)),
+    st.tuples(st.just("slice"), st.tuples(st.integers(-2, 6), st.integers(-2, 8))))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from([MapBox, ArrayBox]), st.data())
+def test_sequences_of_mutations_match(family, data):
+    # tombstones, compaction and re-insertion order of maps; growth and shifting of arrays
+    ops = data.draw(st.lists(MAP_OPS if family is MapBox else ARRAY_OPS, max_size=40))
+    before = (lib.nyrt_mem_live_bytes(), lib.nyrt_mem_live_objects())
+    theirs, mine = family(), to_nyrt(family())
+    for name, args in ops:
+        vals = [to_nyrt(a) for a in args]
+        argv, ret = ffi.new("nyrt_nyash_value[]", max(1, len(vals))), new()
+        for i, v in enumerate(vals):
+            argv[i] = v[0]
+        ok(lib.nyrt_call(mine, name.encode(), argv, len(vals), ret))
+        assert canon(from_nyrt(ret)) == canon(call_method(theirs, name, list(args))), (name, args)
+        assert canon(from_nyrt(mine)) == canon(theirs)
+        for v in [ret, *vals]:
+            lib.nyrt_val_release(v)
+    lib.nyrt_val_release(mine)
+    assert (lib.nyrt_mem_live_bytes(), lib.nyrt_mem_live_objects()) == before
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_long_map_workloads_keep_insertion_order(seed):
+    # enough deletions to squeeze tombstones out many times, and growth past several index sizes
+    rng = random.Random(seed)
+    theirs, mine = MapBox(), to_nyrt(MapBox())
+    for step in range(4000):
+        key = f"k{rng.randrange(rng.choice([5, 40, 400]))}"
+        name = rng.choice(["set", "set", "delete"])
+        args = [key, step] if name == "set" else [key]
+        vals = [to_nyrt(a) for a in args]
+        argv, ret = ffi.new("nyrt_nyash_value[]", 2), new()
+        for i, v in enumerate(vals):
+            argv[i] = v[0]
+        ok(lib.nyrt_call(mine, name.encode(), argv, len(vals), ret))
+        assert text_of(ret) == call_method(theirs, name, args)
+        for v in [ret, *vals]:
+            lib.nyrt_val_release(v)
+    assert canon(from_nyrt(mine)) == canon(theirs)
+    lib.nyrt_val_release(mine)
+
+
 def test_each_method_name_and_arity_reaches_its_method():
     # every (type, name, count) the Python tables accept is answered by nyrt (not "Unknown method")
     samples = {int: 7, float: 2.5, str: "héllo", bool: True, NullValue: NULL, type(None): None,

@@ -244,6 +244,12 @@ class PluginBox:
 
     def __nyash_call__(self, name: str, args: list) -> Any:
         ffi, lib = binding.get()
+        if len(args) <= _FAST_ARGS:
+            for a in args:
+                if type(a) is not int:
+                    break
+            else:
+                return self._call_ints(ffi, lib, name, args)
         argv = Args(args)
         ret = ffi.new("nyrt_nyash_value*")
         try:
@@ -253,6 +259,22 @@ class PluginBox:
         if code:
             raise plugin_call_error(name, self.__nyash_type__(), code)
         return from_owned(ret)
+
+    def _call_ints(self, ffi, lib, name: str, args: list) -> Any:
+        """The common case of a few Int arguments: one allocation for the result and the arguments, nothing
+        to release, and an Int result decoded here (about half the cost of the general path)."""
+        cells = ffi.new("nyrt_nyash_value[]", _FAST_ARGS + 1)
+        for i, value in enumerate(args):
+            lib.nyrt_val_int(value, cells + 1 + i)
+        argc = len(args)
+        code = lib.nyrt_call_id(self._value, _method_id(lib, name, argc), _encoded(name), cells + 1, argc, cells)
+        if code:
+            raise plugin_call_error(name, self.__nyash_type__(), code)
+        ret = cells[0]
+        if ret.metadata & META_INLINE and ret.type_id == _int_tid(lib):
+            bits = ret.box_handle
+            return bits - (1 << 64) if bits >= 1 << 63 else bits
+        return from_owned(cells + 0)
 
     def __nyash_display__(self) -> str:
         ffi, lib = binding.get()
@@ -279,7 +301,26 @@ class PluginBox:
             pass
 
 
+_FAST_ARGS = 3
+_INT_TID: list[int] = []
+
+
+def _int_tid(lib) -> int:
+    if not _INT_TID:
+        _INT_TID.append(lib.nyrt_core_tid(INTEGER))
+    return _INT_TID[0]
+
+
 _names: dict[str, bytes] = {}
+_method_ids: dict[tuple[str, int], int] = {}
+
+
+def _method_id(lib, name: str, argc: int) -> int:
+    key = (name, argc)
+    mid = _method_ids.get(key)
+    if mid is None:
+        mid = _method_ids[key] = lib.nyrt_method_id(_encoded(name), argc)
+    return mid
 
 
 def _encoded(name: str) -> bytes:

@@ -653,6 +653,11 @@ def test_core_typeboxes_are_registered_and_well_formed():
         names = {key.split("/")[0] for key in meta["methods"]}
         assert family is None or names == set(METHOD_TABLES[family])
     assert lib.nyrt_method_id(b"keys", 0) == fast_key("keys/0")
+    for kind, expected in [("ARRAY", ArrayBox()), ("MAP", MapBox()), ("STRING", ""), ("INTEGER", 0)]:
+        out = new()
+        ok(lib.nyrt_tb_create(lib.nyrt_core_typebox(K[kind]), out))   # `create` through the registry
+        assert lib.nyrt_val_kind(out) == K[kind] and canon(from_nyrt(out)) == canon(expected)
+        lib.nyrt_val_release(out)
 
 
 def test_c_vtables_round_trip_core_values():

@@ -86,7 +86,7 @@ def _verify_lines(result, name_problems: dict[str, str]) -> tuple[list[str], boo
             per_type.setdefault(full, []).append(problem)
     bad = bool(library or per_type)
     disabled = "" if entry.enabled else " (disabled)"
-    head = f"plugin {entry.name} ({entry.written_path}){disabled}: "
+    head = f"plugin {entry.name} ({entry.path}){disabled}: "
     lines = [head + ("REFUSED: " + "; ".join(library) if library else "REFUSED" if bad else "OK")]
     for full in dict.fromkeys([*entry.types, *result.reported, *per_type]):
         lines.append(f"  type {full} as {short_name(full)}: {_type_verdict(result, full, per_type)}")
@@ -174,3 +174,4 @@ def build_one(sources: list[Path], output: Path, compiler: str = "cc") -> int:
         return EXIT_ERROR
     print(f"built {output}")
     return EXIT_OK
+

@@ -261,7 +261,6 @@ static nyrt_err from_c_any(int32_t callee, void *p, nyrt_ownership rown, nyrt_ny
 }
 
 static nyrt_err from_c(uint64_t ret_tid, int32_t callee, void *p, nyrt_ownership rown, nyrt_nyash_value *ret) {
-    const nyrt_host *host = nyrt_host_table();
     int owned = rown != NYRT_OWN_BORROW;
     nyrt_err r = NYRT_OK;
     static uint64_t any_tid;
@@ -298,7 +297,7 @@ static nyrt_err from_c(uint64_t ret_tid, int32_t callee, void *p, nyrt_ownership
         return NYRT_OK;
     }
     if (owned && p)        /* Float and String storage handed over by the plugin, allocated with host_alloc */
-        host->host_free(p);
+        nyrt_host_table()->host_free(p);
     return r;
 }
 

@@ -206,6 +206,8 @@ class OpLowering:
 
     def op_CHECK_BOUND(self, i):
         name, value = i.args
+        if value.id in self.const_text:     # a constant is bound by definition
+            return [f"{value_name(i.dst)} = {self.v(value)}"]
         return [f"if {self.v(value)} is UNBOUND: raise undefined({name!r})", f"{value_name(i.dst)} = {self.v(value)}"]
 
     # variables -------------------------------------------------------------------------------------------

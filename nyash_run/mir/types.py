@@ -250,6 +250,10 @@ class TypeInference:
         name, args = instr.name, instr.args
         if name == "CONST":
             return kinds_of_literal(args[0])
+        if name in _WAITS_FOR_OPERANDS and any(not spec.types.get(a.id) for a in instr.uses()):
+            # an operand not analysed yet (a call whose callee has no return kinds yet): nothing to say
+            # now; concluding `dyn` here could never be taken back, since kinds only widen
+            return frozenset()
         if name == "BINOP":
             return frozenset({binop_kind(args[0], self.kind(spec, args[1]), self.kind(spec, args[2]))})
         if name == "UNOP":
@@ -433,6 +437,7 @@ class TypeInference:
 
 
 _CONSTRUCTOR_NAMES = ("birth", "init", "pack")
+_WAITS_FOR_OPERANDS = {"BINOP", "UNOP", "CALL", "CALL_METHOD", "CALL_KNOWN_METHOD", "FROM_CALL", "NEW"}
 _READ_ONLY = {"length", "size", "len", "get", "isEmpty", "indexOf", "contains", "join", "slice", "toString",
               "equals"}
 

@@ -1,0 +1,80 @@
+"""The process-wide JIT engine: the object cache (a second process loads instead of compiling), its
+robustness, and lazy imports."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+pytest.importorskip("llvmlite")
+
+SCRIPT = r"""
+import json, sys
+from nyash_run.driver import build_mir
+from nyash_run.syntax.loader import load_program
+from nyash_run.backends.llvm.jit import compile_lowered
+from nyash_run.backends.llvm.lower import lower_functions
+from nyash_run.runtime.errors import NyashRuntimeError
+module = build_mir(load_program(sys.argv[1]))
+functions, jm = compile_lowered(lower_functions(module, ["fn:fib#void,int", "fn:dv#void,int,int"]))
+try:
+    functions["fn:dv#void,int,int"](1, 0)
+except NyashRuntimeError as err:
+    error = [err.message, err.span.line, err.span.col]
+print(json.dumps({"hit": jm.cache_hit, "fib": functions["fn:fib#void,int"](20), "error": error,
+                  "steps": sorted(jm.timings_ms)}))
+"""
+PROGRAM = ("function fib(n) { if n < 2 { return n } return fib(n - 1) + fib(n - 2) }\n"
+           "function dv(a, b) {\n  return a / b\n}\nprint(fib(5) + dv(4, 2))\n")
+
+
+def run_script(path, cache_home) -> dict:
+    env = dict(os.environ, XDG_CACHE_HOME=str(cache_home))
+    proc = subprocess.run([sys.executable, "-c", SCRIPT, str(path)], capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_second_process_loads_the_cached_object(program, tmp_path):
+    path = program(PROGRAM)
+    cache_home = tmp_path / "xdg"
+    first = run_script(path, cache_home)
+    objects = list((cache_home / "nyash_run" / "llvm").glob("*.o"))
+    second = run_script(path, cache_home)
+    assert (first["hit"], second["hit"]) == (False, True)
+    assert first["steps"] == ["codegen_ms", "optimize_ms", "parse_ms"] and second["steps"] == ["load_ms"]
+    assert len(objects) == 1
+    assert first["fib"] == second["fib"] == 6765
+    assert first["error"] == second["error"] == ["Division by zero", 3, 12]
+
+
+def test_a_corrupted_cache_file_is_a_miss(program, tmp_path):
+    path = program(PROGRAM)
+    cache_home = tmp_path / "xdg"
+    run_script(path, cache_home)
+    (obj,) = (cache_home / "nyash_run" / "llvm").glob("*.o")
+    data = bytearray(obj.read_bytes())
+    data[-1] ^= 0xFF
+    obj.write_bytes(bytes(data))
+    again = run_script(path, cache_home)
+    assert again["hit"] is False and again["fib"] == 6765
+    assert run_script(path, cache_home)["hit"] is True          # rewritten by the recompile
+
+
+def test_cache_key_covers_the_optimisation_level():
+    from nyash_run.backends.llvm.engine import engine
+    jit = engine()
+    text = "define i32 @k() {\n  ret i32 0\n}\n"
+    keys = {jit.cache_key(text, level) for level in range(4)}
+    assert len(keys) == 4 and jit.cache_key(text, 2) != jit.cache_key(text + "\n", 2)
+
+
+def test_the_backend_package_and_engine_module_do_not_import_llvmlite():
+    code = ("import sys\nimport nyash_run.backends.llvm, nyash_run.backends.llvm.engine\n"
+            "print('llvmlite' in sys.modules)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.stdout.strip() == "False", proc.stderr

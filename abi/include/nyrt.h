@@ -4,7 +4,8 @@
  *
  * Prefixes: nyrt_val_ (values, refcounts), nyrt_str_, nyrt_arr_, nyrt_map_, nyrt_res_, nyrt_errbox_,
  * nyrt_disp_ (display strings), nyrt_tb_ (registry), nyrt_call_ (dispatch), nyrt_plugin_ (loading),
- * nyrt_host_ (host services), nyrt_mem_ (allocator). Every exported function is documented in one line.
+ * nyrt_host_ (host services), nyrt_mem_ (allocator), nyrt_op_ (operators). Every exported function is
+ * documented in one line.
  */
 #ifndef NYRT_H
 #define NYRT_H
@@ -97,6 +98,23 @@ nyrt_err nyrt_errbox_message(const nyrt_nyash_value *err, nyrt_nyash_value *out)
 nyrt_err nyrt_console_new(nyrt_nyash_value *out);          /* new ConsoleBox (+1) */
 nyrt_err nyrt_math_new(nyrt_nyash_value *out);             /* new MathBox (+1) */
 void nyrt_set_output(void (*write)(const char *utf8, size_t len));   /* where ConsoleBox writes (NULL: stdout) */
+
+/* ---- operators (language.md 6.3-6.7; nyash_run/runtime/operators.py): results are +1 owned ------------- */
+#define NYRT_OP_ADD 0   /* + */
+#define NYRT_OP_SUB 1   /* - */
+#define NYRT_OP_MUL 2   /* * */
+#define NYRT_OP_DIV 3   /* / */
+#define NYRT_OP_MOD 4   /* % */
+#define NYRT_OP_LT  5   /* < */
+#define NYRT_OP_LE  6   /* <= */
+#define NYRT_OP_GT  7   /* > */
+#define NYRT_OP_GE  8   /* >= */
+#define NYRT_OP_EQ  9   /* == */
+#define NYRT_OP_NE  10  /* != */
+/* a OP b with OP one of NYRT_OP_*; failure records a kind-1 error: E_TYPE unsupported types, E_ARG by zero. */
+nyrt_err nyrt_op_binary(int32_t op, const nyrt_nyash_value *a, const nyrt_nyash_value *b, nyrt_nyash_value *out);
+nyrt_err nyrt_op_neg(const nyrt_nyash_value *a, nyrt_nyash_value *out);   /* unary minus (Int wraps MIN to MIN); E_TYPE else */
+int32_t nyrt_op_not(const nyrt_nyash_value *a);             /* `not a`: 1 when a is not truthy (language.md 6.2) */
 
 /* ---- method calls on any value: core boxes, host objects, plugin boxes (abi.md section 5) ----------- */
 /* ret is +1 owned by the caller. On failure a message is kept for nyrt_last_error(). */

@@ -122,16 +122,6 @@ nyrt_err nyrt_arr_set(nyrt_nyash_value *arr, int64_t i, const nyrt_nyash_value *
 }
 
 /* ---- methods ---------------------------------------------------------------------------------------------- */
-static nyrt_err ret_int(int64_t v, nyrt_nyash_value *ret) {
-    nyrt_val_int(v, ret);
-    return NYRT_OK;
-}
-
-static nyrt_err ret_bool(int v, nyrt_nyash_value *ret) {
-    nyrt_val_bool(v, ret);
-    return NYRT_OK;
-}
-
 static nyrt_err m_push(const nyrt_nyash_value *self, const nyrt_arg *a, size_t argc, nyrt_nyash_value *ret) {
     (void)argc;
     nyrt_err e = nyrt_arr_append(SELF, a[0].v);

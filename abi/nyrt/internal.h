@@ -178,4 +178,20 @@ nyrt_err nyrt_core_call(const nyrt_nyash_value *self, uint64_t method_id, const 
 /* ---- output (misc.c): ConsoleBox writes here ------------------------------------------------------------ */
 void nyrt_write(const char *p, size_t n);
 
+/* Method results that cannot fail: set *ret and report success. */
+static inline nyrt_err ret_int(int64_t v, nyrt_nyash_value *ret) {
+    nyrt_val_int(v, ret);
+    return NYRT_OK;
+}
+
+static inline nyrt_err ret_float(double v, nyrt_nyash_value *ret) {
+    nyrt_val_float(v, ret);
+    return NYRT_OK;
+}
+
+static inline nyrt_err ret_bool(int v, nyrt_nyash_value *ret) {
+    nyrt_val_bool(v, ret);
+    return NYRT_OK;
+}
+
 #endif /* NYRT_INTERNAL_H */

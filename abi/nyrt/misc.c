@@ -107,11 +107,6 @@ nyrt_err nyrt_math_new(nyrt_nyash_value *out) {
 #define UNUSED (void)self, (void)a, (void)argc
 #define RES ((const nyrt_res *)(uintptr_t)self->box_handle)
 
-static nyrt_err ret_bool(int v, nyrt_nyash_value *ret) {
-    nyrt_val_bool(v, ret);
-    return NYRT_OK;
-}
-
 static nyrt_err ret_value(const nyrt_nyash_value *v, nyrt_nyash_value *ret) {
     *ret = *v;
     nyrt_val_retain(ret);

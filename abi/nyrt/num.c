@@ -19,21 +19,6 @@ static int64_t self_int(const nyrt_nyash_value *self) {
     return (int64_t)self->box_handle;
 }
 
-static nyrt_err ret_int(int64_t v, nyrt_nyash_value *ret) {
-    nyrt_val_int(v, ret);
-    return NYRT_OK;
-}
-
-static nyrt_err ret_float(double v, nyrt_nyash_value *ret) {
-    nyrt_val_float(v, ret);
-    return NYRT_OK;
-}
-
-static nyrt_err ret_bool(int v, nyrt_nyash_value *ret) {
-    nyrt_val_bool(v, ret);
-    return NYRT_OK;
-}
-
 /* ---- conversions and C99 helpers (numeric.py) ------------------------------------------------------------- */
 static int64_t float_to_int(double x) {
     if (x != x)

@@ -72,6 +72,19 @@ static nyrt_err order_by_display(int32_t op, const nyrt_nyash_value *a, const ny
     return NYRT_OK;
 }
 
+/* A comparison op from the three facts every numeric pair gives: with NaN all three are false, so every
+ * ordering and == is false and != true (language.md 6.5, 6.6). */
+static int32_t compared(int32_t op, int lt, int gt, int eq) {
+    switch (op) {
+    case NYRT_OP_LT: return lt;
+    case NYRT_OP_LE: return lt || eq;
+    case NYRT_OP_GT: return gt;
+    case NYRT_OP_GE: return gt || eq;
+    case NYRT_OP_EQ: return eq;
+    default: return !eq;
+    }
+}
+
 static nyrt_err int_op(int32_t op, int64_t x, int64_t y, nyrt_nyash_value *out) {
     uint64_t ux = (uint64_t)x, uy = (uint64_t)y;
     int64_t r;
@@ -89,19 +102,9 @@ static nyrt_err int_op(int32_t op, int64_t x, int64_t y, nyrt_nyash_value *out) 
             return nyrt_fail(NYRT_E_ARG, "Modulo by zero");
         r = y == -1 ? 0 : x % y;                        /* C99 % already has the sign of the dividend */
         break;
-    default: {
-        int32_t c;
-        switch (op) {
-        case NYRT_OP_LT: c = x < y; break;
-        case NYRT_OP_LE: c = x <= y; break;
-        case NYRT_OP_GT: c = x > y; break;
-        case NYRT_OP_GE: c = x >= y; break;
-        case NYRT_OP_EQ: c = x == y; break;
-        default: c = x != y; break;
-        }
-        nyrt_val_bool(c, out);
+    default:
+        nyrt_val_bool(compared(op, x < y, x > y, x == y), out);
         return NYRT_OK;
-    }
     }
     nyrt_val_int(r, out);
     return NYRT_OK;
@@ -123,19 +126,9 @@ static nyrt_err float_op(int32_t op, double x, double y, nyrt_nyash_value *out) 
             return nyrt_fail(NYRT_E_ARG, "Modulo by zero");
         r = fmod(x, y);
         break;
-    default: {
-        int32_t c;
-        switch (op) {
-        case NYRT_OP_LT: c = x < y; break;
-        case NYRT_OP_LE: c = x <= y; break;
-        case NYRT_OP_GT: c = x > y; break;
-        case NYRT_OP_GE: c = x >= y; break;
-        case NYRT_OP_EQ: c = x == y; break;
-        default: c = x != y; break;
-        }
-        nyrt_val_bool(c, out);
+    default:
+        nyrt_val_bool(compared(op, x < y, x > y, x == y), out);
         return NYRT_OK;
-    }
     }
     nyrt_val_float(r, out);
     return NYRT_OK;

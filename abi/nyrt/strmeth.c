@@ -14,16 +14,6 @@ static nyrt_err ret_str(const char *p, size_t len, nyrt_nyash_value *ret) {
     return nyrt_str_take(nyrt_str_alloc(p, len), ret);
 }
 
-static nyrt_err ret_int(int64_t v, nyrt_nyash_value *ret) {
-    nyrt_val_int(v, ret);
-    return NYRT_OK;
-}
-
-static nyrt_err ret_bool(int v, nyrt_nyash_value *ret) {
-    nyrt_val_bool(v, ret);
-    return NYRT_OK;
-}
-
 /* Byte offset of code point k (0 <= k <= cps). */
 static size_t cp_offset(const nyrt_str *s, size_t k) {
     if (s->cps == s->len)

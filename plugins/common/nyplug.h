@@ -162,4 +162,24 @@ static inline int32_t nyplug_op_by_name(const nyplug_method *m, size_t n, const 
 
 #define NYPLUG_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The usual C-ABI conversions of a plugin whose instances are heap objects: the value is the instance's
+ * address under the type's id, and neither direction adds a reference. */
+static inline nyrt_err nyplug_address_to_nyash(uint64_t type_id, const void *inst, nyrt_nyash_value *out,
+                                               nyrt_ownership *own) {
+    out->type_id = type_id;
+    out->box_handle = (uint64_t)(uintptr_t)inst;
+    out->metadata = 0;
+    *own = NYRT_OWN_BORROW;
+    return NYRT_OK;
+}
+
+static inline nyrt_err nyplug_address_from_nyash(uint64_t type_id, const nyrt_nyash_value *val, void **out,
+                                                 nyrt_ownership *own) {
+    if (val->type_id != type_id || !val->box_handle)
+        return NYRT_E_TYPE;
+    *out = (void *)(uintptr_t)val->box_handle;
+    *own = NYRT_OWN_BORROW;
+    return NYRT_OK;
+}
+
 #endif /* NYPLUG_H */

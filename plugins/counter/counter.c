@@ -56,19 +56,11 @@ static void counter_release(void *inst) {
 
 /* A CounterBox as a Nyash value: its address under our type id; no reference is added. */
 static nyrt_err counter_to_nyash(const void *inst, nyrt_nyash_value *out, nyrt_ownership *own) {
-    out->type_id = typebox.fast_key;
-    out->box_handle = (uint64_t)(uintptr_t)inst;
-    out->metadata = 0;
-    *own = NYRT_OWN_BORROW;
-    return NYRT_OK;
+    return nyplug_address_to_nyash(typebox.fast_key, inst, out, own);
 }
 
 static nyrt_err counter_from_nyash(const nyrt_nyash_value *val, void **out, nyrt_ownership *own) {
-    if (val->type_id != typebox.fast_key || !val->box_handle)
-        return NYRT_E_TYPE;
-    *out = (void *)(uintptr_t)val->box_handle;
-    *own = NYRT_OWN_BORROW;
-    return NYRT_OK;
+    return nyplug_address_from_nyash(typebox.fast_key, val, out, own);
 }
 
 static nyrt_err counter_op(counter *c, int32_t op, size_t argc, void **ret, nyrt_ownership *ret_own) {

@@ -94,6 +94,14 @@ class PluginHost:
             raise NyashRuntimeError(result.message())
         return result
 
+    def load_all(self) -> None:
+        """Load every enabled entry now; a refused one is refused again, with its reason, when used."""
+        for entry in self.config.enabled():
+            try:
+                self.load(entry)
+            except NyashRuntimeError:
+                pass
+
     def unload(self, entry: PluginEntry) -> None:
         """Unload a loaded entry; NyashRuntimeError while instances are alive."""
         with self._lock:

@@ -103,15 +103,45 @@ def dump_mir(
     raise typer.Exit(dump_file(file, "mir", raw=raw))
 
 
+@dump_app.command("llvm")
+def dump_llvm(
+    file: str = typer.Argument(..., help="The .ny program."),
+    optimized: bool = typer.Option(False, "--optimized", "-O", help="After LLVM's optimisation passes."),
+) -> None:
+    """Print the LLVM IR the llvm mode and native builds compile."""
+    from nyash_run.driver import dump_file
+    raise typer.Exit(dump_file(file, "llvm-opt" if optimized else "llvm"))
+
+
+@app.command()
+def build(
+    file: str = typer.Argument(..., help="The .ny program to compile."),
+    output: Optional[str] = typer.Option(None, "--output", "-o",
+                                         help="Where to write (default: FILE without .ny, plus .o/.s/.ll)."),
+    target: str = typer.Option("native", "--target", help="native (an executable linked with nyrt)."),
+    emit: str = typer.Option("exe", "--emit", help="exe | obj | asm | llvm (what to write)."),
+) -> None:
+    """Compile a program ahead of time into a standalone executable (or its object, assembly or IR)."""
+    from nyash_run.driver import build_file
+    if target != "native":
+        raise usage_error(f"unknown target '{target}' (available: native)")
+    if emit not in ("exe", "obj", "asm", "llvm"):
+        raise usage_error(f"unknown --emit '{emit}' (choose from exe, obj, asm, llvm)")
+    raise typer.Exit(build_file(file, output, emit))
+
+
 @app.command()
 def conformance(
     dirs: List[str] = typer.Argument(..., help="Folders of NAME.ny programs with NAME.out expectations."),
-    modes: Optional[str] = typer.Option(None, "--modes", help="Comma-separated modes (default: all available)."),
+    modes: Optional[str] = typer.Option(None, "--modes",
+                                        help="Comma-separated modes, or native (default: all available)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="List every test, not only failures."),
 ) -> None:
-    """Run conformance programs and compare stdout, exit status and stderr with expectations."""
-    from nyash_run.conformance import run_conformance
-    chosen = [_mode_or_exit(name.strip()) for name in modes.split(",")] if modes else available_modes()
+    """Run conformance programs and compare stdout, exit status and stderr with expectations (`native`:
+    build each program with `nyash build` and run the executable)."""
+    from nyash_run.conformance import NATIVE, run_conformance
+    names = [name.strip() for name in modes.split(",")] if modes else [m.value for m in available_modes()]
+    chosen = [NATIVE if name == NATIVE.value else _mode_or_exit(name) for name in names]
     raise typer.Exit(run_conformance(dirs, chosen, verbose=verbose))
 
 

@@ -5,7 +5,8 @@ default 0) and `NAME.err` (a substring of stderr); a list of modes. Out: one ver
 with a diff for each failure, and a summary line `N passed, N failed`.
 
 Each program runs as a user would run it: `python -m nyash_run run --mode M NAME.ny` in a fresh process,
-from the program's folder, with empty stdin.
+from the program's folder, with empty stdin. The pseudo-mode `native` builds the program with
+`nyash build NAME.ny -o EXE` and runs EXE the same way (the build itself must succeed silently).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import difflib
 import os
 import subprocess
 import sys
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +22,16 @@ from pathlib import Path
 from nyash_run.modes import ExecutionMode
 
 CASE_TIMEOUT_SECONDS = 120
+
+
+class PseudoMode:
+    """A way of running a program that is not an execution mode of `nyash run` (reported by `value`)."""
+
+    def __init__(self, value: str):
+        self.value = value
+
+
+NATIVE = PseudoMode("native")
 
 
 @dataclass(frozen=True)
@@ -49,9 +61,34 @@ def discover(folder: str | Path) -> list[Case]:
     return [Case(root, p.stem) for p in sorted(root.glob("*.ny")) if (root / f"{p.stem}.out").exists()]
 
 
-def run_case(case: Case, mode: ExecutionMode, extra_args: tuple[str, ...] = ()) -> Verdict:
-    command = [sys.executable, "-m", "nyash_run", "run", "--mode", mode.value, *extra_args, f"{case.name}.ny"]
+def run_case(case: Case, mode: ExecutionMode | PseudoMode, extra_args: tuple[str, ...] = ()) -> Verdict:
     env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    if mode is NATIVE:
+        return _run_native(case, env)
+    command = [sys.executable, "-m", "nyash_run", "run", "--mode", mode.value, *extra_args, f"{case.name}.ny"]
+    return _run_command(case, mode, command, env)
+
+
+def _run_native(case: Case, env: dict) -> Verdict:
+    with tempfile.TemporaryDirectory(prefix="nyash-native-") as tmp:
+        exe = os.path.join(tmp, case.name)
+        build = [sys.executable, "-m", "nyash_run", "build", f"{case.name}.ny", "-o", exe]
+        proc = subprocess.run(build, cwd=case.folder, stdin=subprocess.DEVNULL, capture_output=True,
+                              timeout=CASE_TIMEOUT_SECONDS, env=env)
+        if proc.returncode != 0:
+            if proc.returncode != 70 and _build_refusal_expected(case, proc):
+                return Verdict(case, NATIVE, compare(case, proc.stdout.decode(), proc.stderr.decode(), proc.returncode))
+            return Verdict(case, NATIVE, [f"build failed (status {proc.returncode}):\n"
+                                          + proc.stderr.decode("utf-8", "replace").rstrip()])
+        return _run_command(case, NATIVE, [exe], env)
+
+
+def _build_refusal_expected(case: Case, proc) -> bool:
+    """A program that cannot load (a syntax or declaration error) is refused by the build as by `run`."""
+    return (case.expected(".status") or "0").strip() != "0"
+
+
+def _run_command(case: Case, mode, command: list[str], env: dict) -> Verdict:
     try:
         proc = subprocess.run(command, cwd=case.folder, stdin=subprocess.DEVNULL, capture_output=True,
                               timeout=CASE_TIMEOUT_SECONDS, env=env)

@@ -195,7 +195,7 @@ def configure_plugins(path: str, config: str | None) -> None:
         set_external_boxes((), None)
         return
     host = PluginHost(found)
-    set_external_boxes(host.box_names(), host.new)
+    set_external_boxes(host.box_names(), host.new, host.load_all)
 
 
 def build_mir(program, optimize: bool = True):
@@ -224,16 +224,68 @@ def dump_file(path: str, stage: str, raw: bool = False) -> int:
     """Print one stage's output for `path`: `ast` (the parsed items) or `mir` (as the VM runs it, or as
     built when `raw`), verified after printing so a malformed module is still shown."""
     from nyash_run.syntax.loader import load_program
-    unsupported = backend_module(ExecutionMode.VM).UNSUPPORTED_FEATURES if stage == "mir" else frozenset()
+    unsupported = frozenset()
+    if stage == "mir":
+        unsupported = backend_module(ExecutionMode.VM).UNSUPPORTED_FEATURES
+    elif stage.startswith("llvm"):
+        unsupported = backend_module(ExecutionMode.LLVM).UNSUPPORTED_FEATURES
     try:
         program = load_program(path, unsupported=unsupported)
     except NyashError as err:
         return report_error(err, None, path, False)
     if stage == "mir":
         return _dump_mir(program, raw)
+    if stage.startswith("llvm"):
+        return _dump_llvm(program, optimized=stage == "llvm-opt")
     from nyash_run.syntax.dump import dump
     for item in program.items:
         sys.stdout.write(dump(item) + "\n")
+    return EXIT_OK
+
+
+def _dump_llvm(program, optimized: bool) -> int:
+    try:
+        from nyash_run.backends.llvm.native import compile_ir
+        from nyash_run.backends.llvm.lower import lower_program
+        module = build_mir(program)
+        text = compile_ir(module, "llvm") if optimized else lower_program(module, native=True).ir_text
+    except Exception as err:  # a lowering failure is a bug in nyash_run, never in the program
+        return report_internal(err, False)
+    sys.stdout.write(text)
+    return EXIT_OK
+
+
+BUILD_SUFFIXES = {"exe": "", "obj": ".o", "asm": ".s", "llvm": ".ll"}
+
+
+def build_file(path: str, out: str | None, emit: str = "exe") -> int:
+    """`nyash build`: the program compiled ahead of time into `out` (an executable, or obj/asm/IR)."""
+    from nyash_run.syntax.loader import load_program
+    try:
+        program = load_program(path, unsupported=backend_module(ExecutionMode.LLVM).UNSUPPORTED_FEATURES)
+    except NyashError as err:
+        return report_error(err, getattr(err, "sources", None), path, False)
+    if out is None:
+        stem = path[:-3] if path.endswith(".ny") else path + ".out"
+        out = stem + BUILD_SUFFIXES[emit]
+    from nyash_run.backends.llvm import native
+    try:
+        module = build_mir(program)
+        if emit == "exe":
+            native.build_executable(module, out)
+        else:
+            data = native.compile_ir(module, emit)
+            with open(out, "wb") as handle:
+                handle.write(data if isinstance(data, bytes) else data.encode())
+    except (native.NativeBuildError, OSError) as err:
+        sys.stderr.write(f"nyash: error: {err}\n")
+        return EXIT_ERROR
+    except Exception as err:
+        from nyash_run.abi.build import NyrtBuildError
+        if isinstance(err, NyrtBuildError):
+            sys.stderr.write(f"nyash: error: {err}\n")
+            return EXIT_ERROR
+        return report_internal(err, False)
     return EXIT_OK
 
 

@@ -19,6 +19,7 @@ class ExecutionMode(enum.Enum):
 BACKEND_MODULES: dict[ExecutionMode, str] = {
     ExecutionMode.INTERP: "nyash_run.backends.interp",
     ExecutionMode.VM: "nyash_run.backends.vm",
+    ExecutionMode.LLVM: "nyash_run.backends.llvm",
 }
 
 DEFAULT_MODE = ExecutionMode.INTERP

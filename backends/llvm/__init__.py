@@ -1,9 +1,24 @@
-"""The LLVM backend (in progress; not yet a user-visible mode in nyash_run/modes.py).
+"""The LLVM backend: MIR compiled to machine code through llvmlite, run in this process or linked into a
+native executable with nyrt.
 
-In: a typed MIR module (driver.build_mir). Out, so far: machine code in the process for the typed numeric
-subset (lower.py: MIR -> LLVM IR text; engine.py: the one MCJIT engine per process with an on-disk object
-cache; jit.py: calling compiled functions from Python with the VM's error messages and spans).
+In: a typed MIR module (driver.build_mir). Out: an LLVMProgram (program.py) whose `run(argv)` behaves as the
+VM's. Stages: lower.py (with frame.py and ops.py: MIR -> LLVM IR, calls into nyrt for everything that is not
+typed arithmetic) -> engine.py (the one MCJIT engine per process, object cache) -> program.py (running);
+native.py builds executables from the same IR.
 
-Nothing here is imported by `nyash run` in other modes, and llvmlite itself is imported only when lowering or
-the engine is first used (~100 ms).
+Nothing here is imported by `nyash run` in other modes, and llvmlite itself is imported only when a program
+is compiled (~100 ms).
 """
+from __future__ import annotations
+
+# Tier 2 constructs compiled code does not implement (language.md §0): rejected at load time, as in the VM.
+UNSUPPORTED_FEATURES: frozenset[str] = frozenset({"lambda", "nowait", "await"})
+
+
+def compile_module(module):
+    from nyash_run.runtime.external import preload_external
+    from .program import LLVMProgram
+    return LLVMProgram(module, preload_external)
+
+
+__all__ = ["UNSUPPORTED_FEATURES", "compile_module"]

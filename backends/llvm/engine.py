@@ -153,8 +153,16 @@ class JitEngine:
         self._symbols: set[str] = set()                 # exported symbols of every module added
         self._pending: dict[int, tuple] = {}           # module pointer -> (key, cache) while compiling
         self._lock = threading.RLock()
+        self._libraries: set[str] = set()
         self.err_pos = ctypes.c_int32(-1)               # the error slot every lowered module stores into
         llvm.add_symbol(ERR_POS_SYMBOL, ctypes.addressof(self.err_pos))
+
+    def load_library(self, path: str) -> None:
+        """Make the symbols of shared library `path` (nyrt) resolvable from JIT code; once per path."""
+        with self._lock:
+            if path not in self._libraries:
+                self.llvm.load_library_permanently(path)
+                self._libraries.add(path)
 
     # ----------------------------------------------------------------------------------- cache hooks
     def cache_key(self, ir_text: str, opt_level: int) -> str:
@@ -173,10 +181,7 @@ class JitEngine:
 
     # ----------------------------------------------------------------------------------- compiling
     def optimize(self, module, opt_level: int) -> None:
-        llvm = self.llvm
-        pto = llvm.create_pipeline_tuning_options(speed_level=opt_level)
-        pb = llvm.create_pass_builder(self.tm, pto)
-        pb.getModulePassManager().run(module, pb)
+        optimize_module(self.llvm, self.tm, module, opt_level)
 
     def add_ir(self, ir_text: str, names: list[str], opt_level: int = DEFAULT_OPT_LEVEL,
                cache: ObjectCache | None | bool = True) -> JitModule:
@@ -243,6 +248,13 @@ class JitEngine:
 
     def last_error_position(self) -> int:
         return self.err_pos.value
+
+
+def optimize_module(llvm, tm, module, opt_level: int) -> None:
+    """LLVM's `default<On>` pipeline for target machine `tm` (the new pass manager)."""
+    pto = llvm.create_pipeline_tuning_options(speed_level=opt_level)
+    pb = llvm.create_pass_builder(tm, pto)
+    pb.getModulePassManager().run(module, pb)
 
 
 def _ms_since(start: float) -> float:

@@ -1,453 +1,380 @@
-"""MIR -> LLVM IR (llvmlite.ir) for the typed numeric subset.
+"""MIR module -> one LLVM IR module: every function, the program tables, the entry points.
 
-In: a typed ir.Module (driver.build_mir) and the names of the functions wanted (usually specialisations such
-as `fn:fib#void,int`). Out: `LoweredModule`: the IR text, per MIR function its symbol and signature, and the
-position table; or NotLowerable naming the function and the op (nothing is half-lowered: the IR is only
-produced when every function reached by calls lowers completely).
+In: a typed ir.Module (driver.build_mir). Out: `LoweredProgram`: the IR text, the name of the exported
+function returning the program table (abi/include/nyrt_exec.h `nyrt_x_program`), and the position table
+(position id -> span) that turns a failure's position back into a source span.
 
-The subset: plain functions (no `me`, no exception handlers) whose parameters and values are all labelled
-`int`, `float` or `bool` (LLVM i64, double, i1), using CONST, BINOP, UNOP, TRUTHY, CHECK_BOUND (a no-op on
-typed values), JUMP/BRANCH (block parameters become phi nodes), RETURN and CALL of functions of the subset.
+Each MIR function becomes one LLVM function (frame.py, ops.py). Calling convention:
+    {T, i32} f(i64 depth, [ptr me], params...)          when every RETURN gives an Int, Float or Bool
+    i32      f(i64 depth, ptr out, [ptr me], params...)  otherwise (the result, +1, is written through out)
+Typed parameters are passed as i64/double/i1, the others as borrowed pointers to nyrt values. The i32 is
+a status: 0, or 1 after the failure was recorded in nyrt (nyrt_x_fail*, the pending exception). `depth`
+is the depth the function runs at (the VM's `d`); a call site fails with "Maximum call depth exceeded" at
+its own position when depth >= 10,000, before the callee would run beyond the limit.
+Measured on fib(35): the {T, i32} pair (two registers) ran in 41 ms, an out-pointer for every result 57 ms.
 
-Calling convention (the error-return convention). Each MIR function becomes an internal body
-    {T, i32} body(i64 depth, <params>)
-returning its result and a status: 0, or ERR_RUNTIME after storing a position id into the process-wide i32
-`nyash_jit_err_pos` (engine.ERR_POS_SYMBOL). A position id indexes `LoweredModule.positions`, a table of
-(message, span) built here, so the caller raises NyashRuntimeError(message, span) exactly as the VM would.
-A callee's failure is passed up unchanged. Each root also gets an exported entry
-    i32 entry(i64 depth, <params>, ptr out)
-that stores the result through `out` and returns the status (what Python calls through ctypes). Measured on
-fib(35): the {T, i32} pair (returned in two registers) runs in 41 ms, an out-pointer in every function 57 ms.
-
-`depth` is the depth the function runs at (the VM's `d`); a call site fails with `Maximum call depth
-exceeded` at the call's span when depth >= 10,000 (the callee would run at depth + 1 > 10,000, which the VM
-refuses). Depth travels as an argument, not a global counter: measured on fib(35), a global counter's
-load/store pairs cost 86 ms against 57 ms for the argument (out-pointer convention both).
-
-Semantics follow nyash_run/runtime/operators.py: + - * on Ints wrap (LLVM add/sub/mul wrap); / and % on
-Ints truncate with the dividend's sign, raise on a zero divisor, MIN / -1 = MIN and MIN % -1 = 0 (sdiv/srem
-would trap, so a divisor of -1 is special-cased); an Int meeting a Float is converted first; Float / and %
-raise on a zero divisor (0.0 and -0.0); Float % is C fmod (`frem`); comparisons of Floats are false for NaN
-except `!=`; Bools order false < true and compare unequal to any number.
-
-Every op has an `op_<NAME>` method here; ops outside the subset raise NotLowerable (a test checks none is
-missing).
+Methods, constructors and static blocks also get a generic entry with the nyrt_x_fn signature for nyrt's
+dynamic dispatch (class tables); the top-level code and Main.main get the wrappers the program table
+names. Everything is internal except `<prefix>_program` (and `main` in a native build): the prefix is a hash
+of the MIR, so different programs never clash in the one JIT engine and an unchanged program gives the same
+IR, found in the object cache.
 """
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 
 from llvmlite import ir
 
-from nyash_run.mir.ir import Block, Function, Instr, Module, Value
+from nyash_run.diagnostics import caret_line
+from nyash_run.mir.ir import Block, Function, Module
 from nyash_run.mir.printer import format_function
 
-from .engine import ERR_POS_SYMBOL
+from .frame import TYPED, label_of
+from .nyrt_api import (CLASS, ENTRY, I8, I32, I64, META_INLINE, POSITION, PROGRAM, PTR, TID, VALUE, VOID, box, declare,
+                       signed, unbox, value_field)
+from .ops import OpLowering
 
-MAX_CALL_DEPTH = 10_000                      # language.md §3.4 (the VM's support.MAX_CALL_DEPTH)
-STATUS_OK, ERR_RUNTIME = 0, 1
-
-I1, I32, I64, F64, PTR = ir.IntType(1), ir.IntType(32), ir.IntType(64), ir.DoubleType(), ir.PointerType()
-LLVM_TYPES = {"int": I64, "float": F64, "bool": I1}
-
-ICMP = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "==": "==", "!=": "!="}
-FCMP_ORDERED = {"<", "<=", ">", ">=", "=="}          # NaN makes these false; `!=` is unordered (true)
-ERROR_WEIGHTS = [1, 1000]                            # error branches are cold
-
-
-class NotLowerable(Exception):
-    """A function (or one it calls) is outside what this lowering handles."""
-
-    def __init__(self, function: str, op: str, reason: str):
-        super().__init__(f"{function}: {op}: {reason}")
-        self.function, self.op, self.reason = function, op, reason
+ZERO = ir.Constant(VALUE, None)
 
 
 @dataclass
-class LoweredFunction:
-    name: str                 # the MIR function
-    symbol: str               # its LLVM symbol
-    params: list[str]         # parameter labels
-    ret: str                  # result label
-    exported: bool            # callable from outside the module (the roots)
+class Signature:
+    symbol: str
+    params: list[str]          # int / float / bool / dyn per parameter (me excluded)
+    has_me: bool
+    ret: str                   # int / float / bool / dyn
+
+    def llvm_type(self) -> ir.FunctionType:
+        head = [I64] + ([PTR] if self.ret == "dyn" else []) + ([PTR] if self.has_me else [])
+        params = head + [TYPED.get(p, PTR) for p in self.params]
+        if self.ret == "dyn":
+            return ir.FunctionType(I32, params)
+        return ir.FunctionType(ir.LiteralStructType([TYPED[self.ret], I32]), params)
 
 
 @dataclass
-class LoweredModule:
+class LoweredProgram:
     ir_text: str
-    functions: dict[str, LoweredFunction]
-    positions: list[tuple[str, object]] = field(default_factory=list)   # id -> (message, span)
+    program_symbol: str                       # exported: ptr <symbol>() returns the nyrt_x_program
+    positions: list = field(default_factory=list)     # position id -> Span or None
 
 
-def lower_functions(module: Module, roots: list[str]) -> LoweredModule:
-    """Lower `roots` and every function they call; NotLowerable if any of them is outside the subset."""
-    order = call_closure(module, roots)
-    for name in order:
-        check_shape(module.functions[name])
-    # Symbols are prefixed with a hash of what is lowered, so different code never clashes in the one engine
-    # and the same code gives the same IR (deduplicated by the engine, found in the object cache).
-    text = "\n".join([",".join(roots)] + [format_function(module.functions[n]) for n in order])
-    return ModuleLowering(module, order, set(roots), hashlib.sha256(text.encode()).hexdigest()[:16]).lower()
+def lower_program(module: Module, native: bool = False) -> LoweredProgram:
+    return ProgramLowering(module, native).lower()
 
 
-def lowerable_functions(module: Module) -> list[str]:
-    """The functions of `module` that lower (with everything they call)."""
-    found = []
-    for name in module.functions:
-        try:
-            order = call_closure(module, [name])
-            for callee in order:
-                check_shape(module.functions[callee])
-            ModuleLowering(module, order, {name}, "probe").lower()
-        except NotLowerable:
-            continue
-        found.append(name)
-    return found
+def program_prefix(module: Module) -> str:
+    text = "\n".join(format_function(fn) for fn in module.functions.values())
+    text += repr(sorted((name, c.fields, sorted(c.methods.items()), sorted(c.constructors.items()), c.static_init,
+                         c.is_static) for name, c in module.classes.items()))
+    text += repr((module.top, module.main, module.main_entry, module.main_arity))
+    return "ny_" + hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def call_closure(module: Module, roots: list[str]) -> list[str]:
-    """`roots` and the functions their CALLs reach, roots first."""
-    order, seen, stack = [], set(), list(reversed(roots))
-    while stack:
-        name = stack.pop()
-        if name in seen:
-            continue
-        if name not in module.functions:
-            raise NotLowerable(name, "CALL", "unknown function")
-        seen.add(name)
-        order.append(name)
-        for block in module.functions[name].blocks:
-            for instr in block.instrs:
-                if instr.name == "CALL":
-                    stack.append(instr.args[0])
-    return order
+def result_label(fn: Function) -> str:
+    labels = {label_of(i.args[0]) for b in fn.blocks for i in b.instrs if i.name == "RETURN"}
+    return labels.pop() if len(labels) == 1 and labels <= TYPED.keys() else "dyn"
 
 
-def check_shape(fn: Function) -> None:
-    """Plain function, no handlers, every value typed in the subset, one result type."""
-    if fn.self_value is not None or fn.kind != "function":
-        raise NotLowerable(fn.name, "-", f"a {fn.kind} (only plain functions are in the subset)")
-    for value in fn.params:
-        _typed(fn, value, "parameter")
-    for block in fn.blocks:
-        if block.handler is not None:
-            raise NotLowerable(fn.name, "-", "exception handler")
-        for value in block.params:
-            _typed(fn, value, "block parameter")
-        for instr in block.instrs:
-            if instr.dst is not None:
-                _typed(fn, instr.dst, instr.name)
-    return_type(fn)
-
-
-def _typed(fn: Function, value: Value, what: str) -> None:
-    if value.type not in LLVM_TYPES:
-        raise NotLowerable(fn.name, what, f"%{value.id} is {value.type or 'untyped'}")
-
-
-def return_type(fn: Function) -> str:
-    labels = {i.args[0].type for b in fn.blocks for i in b.instrs if i.name == "RETURN"}
-    if len(labels) != 1 or not labels <= LLVM_TYPES.keys():
-        raise NotLowerable(fn.name, "RETURN", f"result types {sorted(map(str, labels))}")
-    return labels.pop()
-
-
-def result_type(label: str) -> ir.LiteralStructType:
-    return ir.LiteralStructType([LLVM_TYPES[label], I32])
-
-
-def symbol_name(prefix: str, index: int, mir_name: str) -> str:
-    """ASCII and unquoted (engine lookups are ASCII), unique by index, readable in dumps."""
-    return f"ny_{prefix}_{index}_{re.sub(r'[^A-Za-z0-9_]', '_', mir_name)}"
-
-
-class ModuleLowering:
-    def __init__(self, module: Module, order: list[str], roots: set[str], prefix: str):
+class ProgramLowering:
+    def __init__(self, module: Module, native: bool):
         self.module = module
-        self.order = order
-        self.ir = ir.Module(name=f"nyash.{prefix}")
-        self.positions: list[tuple[str, object]] = []
-        self.err_pos = ir.GlobalVariable(self.ir, I32, ERR_POS_SYMBOL)     # external: the engine defines it
-        self.functions: dict[str, LoweredFunction] = {}
+        self.native = native
+        self.prefix = program_prefix(module)
+        self.ir = ir.Module(name=self.prefix)
+        self.class_index = {name: index for index, name in enumerate(module.classes)}
+        self.names: list[str] = []
+        self._name_ids: dict[str, int] = {}
+        self.positions: list = []
+        self._position_ids: dict = {}
+        self._cstrings: dict[str, ir.GlobalVariable] = {}
+        self._string_slots: dict[str, ir.GlobalVariable] = {}
+        self.globals: dict[str, ir.GlobalVariable] = {}
+        self.signatures: dict[str, Signature] = {}
         self.llvm_functions: dict[str, ir.Function] = {}
-        self.entries: list[tuple[LoweredFunction, ir.Function]] = []
-        for index, name in enumerate(order):
-            fn = module.functions[name]
-            lowered = LoweredFunction(name, symbol_name(prefix, index, name), [p.type for p in fn.params],
-                                      return_type(fn), name in roots)
-            param_types = [LLVM_TYPES[t] for t in lowered.params]
-            body = ir.Function(self.ir, ir.FunctionType(result_type(lowered.ret), [I64] + param_types),
-                               lowered.symbol + ".body")
-            body.linkage = "internal"
-            body.args[0].name = "depth"
-            for arg, param in zip(body.args[1:], fn.params):
-                arg.name = f"v{param.id}"
-            self.functions[name], self.llvm_functions[name] = lowered, body
-            if lowered.exported:
-                entry = ir.Function(self.ir, ir.FunctionType(I32, [I64] + param_types + [PTR]), lowered.symbol)
-                entry.args[0].name, entry.args[-1].name = "depth", "out"
-                entry.args[-1].add_attribute("noalias")
-                self.entries.append((lowered, entry))
+        self.retain_fn = self._refcount_helper("ny.retain", "nyrt_val_retain")
+        self.release_fn = self._refcount_helper("ny.release", "nyrt_val_release")
+        for index, (name, fn) in enumerate(module.functions.items()):
+            sig = Signature(f"{self.prefix}.f{index}", [label_of(p) for p in fn.params], fn.self_value is not None,
+                            result_label(fn))
+            llfn = ir.Function(self.ir, sig.llvm_type(), sig.symbol)
+            llfn.linkage = "internal"
+            self.signatures[name], self.llvm_functions[name] = sig, llfn
 
-    def position(self, message: str, span) -> ir.Constant:
-        self.positions.append((message, span))
-        return ir.Constant(I32, len(self.positions) - 1)
+    # ---- program-wide tables --------------------------------------------------------------------------
+    def name_id(self, name: str) -> int:
+        if name not in self._name_ids:
+            self._name_ids[name] = len(self.names)
+            self.names.append(name)
+        return self._name_ids[name]
 
-    def lower(self) -> LoweredModule:
-        for name in self.order:
-            FunctionLowering(self, self.module.functions[name]).emit()
-        for lowered, entry in self.entries:
-            self.emit_entry(lowered, entry)
-        return LoweredModule(str(self.ir), self.functions, self.positions)
+    def position(self, span) -> int:
+        key = (span.file, span.line, span.col) if span is not None else None
+        if key not in self._position_ids:
+            self._position_ids[key] = len(self.positions)
+            self.positions.append(span)
+        return self._position_ids[key]
 
-    def emit_entry(self, lowered: LoweredFunction, entry: ir.Function) -> None:
-        """i32 entry(depth, params..., out): the body's result stored through `out`, its status returned."""
-        bld = ir.IRBuilder(entry.append_basic_block("entry"))
-        pair = bld.call(self.llvm_functions[lowered.name], list(entry.args[:-1]))
-        bld.store(bld.extract_value(pair, 0), entry.args[-1])
-        bld.ret(bld.extract_value(pair, 1))
+    def cstring(self, text: str) -> ir.GlobalVariable:
+        """A NUL-terminated constant (a pointer to its first byte)."""
+        found = self._cstrings.get(text)
+        if found is None:
+            data = text.encode("utf-8") + b"\0"
+            ty = ir.ArrayType(I8, len(data))
+            found = ir.GlobalVariable(self.ir, ty, f"str.{len(self._cstrings)}")
+            found.global_constant, found.linkage, found.initializer = True, "internal", ir.Constant(ty, bytearray(data))
+            found.unnamed_addr = True
+            self._cstrings[text] = found
+        return found
 
+    def string_constant(self, builder: ir.IRBuilder, text: str):
+        """A slot holding the String `text` (an immortal String made on first use)."""
+        slot = self._string_slots.get(text)
+        if slot is None:
+            slot = ir.GlobalVariable(self.ir, VALUE, f"lit.{len(self._string_slots)}")
+            slot.linkage, slot.initializer = "internal", ZERO
+            self._string_slots[text] = slot
+        tid = builder.load(value_field(builder, slot, 0), typ=I64)
+        with builder.if_then(builder.icmp_unsigned("==", tid, ir.Constant(I64, 0)), likely=False):
+            builder.call(declare(self.ir, "nyrt_x_intern"),
+                         [self.cstring(text), ir.Constant(I64, len(text.encode("utf-8"))), slot])
+        return slot
 
-class OpLowering:
-    """One method per MIR op: the LLVM instructions for one MIR instruction at the builder's position."""
+    def global_slot(self, name: str) -> ir.GlobalVariable:
+        slot = self.globals.get(name)
+        if slot is None:
+            slot = ir.GlobalVariable(self.ir, VALUE, f"global.{len(self.globals)}")
+            slot.linkage, slot.initializer = "internal", ZERO
+            self.globals[name] = slot
+        return slot
 
-    fn: Function
-    builder: ir.IRBuilder
+    def field_index(self, label, name: str) -> int | None:
+        """The index of field `name` in every instance a value labelled `label` can be, if it is fixed."""
+        if not label or not label.startswith(("self:", "box:")):
+            return None
+        cls = label.split(":", 1)[1]
+        info = self.module.classes.get(cls)
+        if info is None or name not in info.fields:
+            return None
+        index = info.fields.index(name)
+        for other in self.module.classes.values():
+            if cls in self.ancestors(other.name) and (name not in other.fields or other.fields.index(name) != index):
+                return None
+        return index
 
-    # values and operators ------------------------------------------------------------------------------
-    def op_CONST(self, i: Instr):
-        value = i.args[0]
-        if type(value) is bool:
-            return ir.Constant(I1, int(value))
-        if type(value) is int:
-            return ir.Constant(I64, value)
-        if type(value) is float:
-            return ir.Constant(F64, value)
-        return self.unsupported(i, f"constant {value!r}")
+    def ancestors(self, name: str) -> set[str]:
+        seen, stack = set(), list(self.module.classes[name].parents)
+        while stack:
+            parent = stack.pop()
+            if parent not in seen and parent in self.module.classes:
+                seen.add(parent)
+                stack.extend(self.module.classes[parent].parents)
+        return seen
 
-    def op_BINOP(self, i: Instr):
-        op, lhs, rhs = i.args
-        kinds = (lhs.type, rhs.type)
-        if kinds == ("int", "int"):
-            return self.int_binop(i, op, self.v(lhs), self.v(rhs))
-        if set(kinds) <= {"int", "float"}:
-            return self.float_binop(i, op, self.as_float(lhs), self.as_float(rhs))
-        if kinds == ("bool", "bool"):
-            return self.bool_binop(i, op, self.v(lhs), self.v(rhs))
-        if op in ("==", "!=") and "bool" in kinds:          # a Bool never equals a number (§6.6)
-            return ir.Constant(I1, int(op == "!="))
-        return self.unsupported(i, f"{op} on {kinds}")
+    # ---- calls ------------------------------------------------------------------------------------------
+    def emit_call(self, builder: ir.IRBuilder, name: str, depth, out, me, params: list):
+        """Call MIR function `name`; (typed result or None, status)."""
+        sig = self.signatures[name]
+        args = [depth] + ([out] if sig.ret == "dyn" else []) + ([me] if sig.has_me else []) + params
+        result = builder.call(self.llvm_functions[name], args)
+        if sig.ret == "dyn":
+            return None, result
+        return builder.extract_value(result, 0), builder.extract_value(result, 1)
 
-    def int_binop(self, i: Instr, op: str, a, b):
-        bld = self.builder
-        if op in ICMP:
-            return bld.icmp_signed(ICMP[op], a, b)
-        if op in ("+", "-", "*"):
-            return {"+": bld.add, "-": bld.sub, "*": bld.mul}[op](a, b)
-        if op in ("/", "%"):
-            self.fail_if(bld.icmp_signed("==", b, ir.Constant(I64, 0)),
-                         "Division by zero" if op == "/" else "Modulo by zero", i.span)
-            minus_one = bld.icmp_signed("==", b, ir.Constant(I64, -1))
-            safe = bld.select(minus_one, ir.Constant(I64, 1), b)       # sdiv/srem trap on MIN / -1
-            if op == "%":
-                return bld.srem(a, safe)                                # x % 1 == 0 == x % -1
-            return bld.select(minus_one, bld.sub(ir.Constant(I64, 0), a), bld.sdiv(a, safe))
-        return self.unsupported(i, f"Int {op}")
+    def _refcount_helper(self, name: str, nyrt_name: str) -> ir.Function:
+        """Retain/release inline: only values that are neither inline nor empty reach nyrt."""
+        fn = ir.Function(self.ir, ir.FunctionType(VOID, [PTR]), name)
+        fn.linkage = "internal"
+        fn.attributes.add("alwaysinline")
+        bld = ir.IRBuilder(fn.append_basic_block("entry"))
+        slot = fn.args[0]
+        meta = bld.load(value_field(bld, slot, 2), typ=I64)
+        tid = bld.load(value_field(bld, slot, 0), typ=I64)
+        inline = bld.icmp_unsigned("!=", bld.and_(meta, ir.Constant(I64, META_INLINE)), ir.Constant(I64, 0))
+        empty = bld.icmp_unsigned("==", tid, ir.Constant(I64, 0))
+        with bld.if_then(bld.not_(bld.or_(inline, empty)), likely=False):
+            bld.call(declare(self.ir, nyrt_name), [slot])
+        bld.ret_void()
+        return fn
 
-    def float_binop(self, i: Instr, op: str, a, b):
-        bld = self.builder
-        if op in ICMP:
-            return (bld.fcmp_ordered if op in FCMP_ORDERED else bld.fcmp_unordered)(ICMP[op], a, b)
-        if op in ("+", "-", "*"):
-            return {"+": bld.fadd, "-": bld.fsub, "*": bld.fmul}[op](a, b)
-        if op in ("/", "%"):
-            self.fail_if(bld.fcmp_ordered("==", b, ir.Constant(F64, 0.0)),
-                         "Division by zero" if op == "/" else "Modulo by zero", i.span)
-            return bld.fdiv(a, b) if op == "/" else bld.frem(a, b)
-        return self.unsupported(i, f"Float {op}")
+    # ---- the whole program ------------------------------------------------------------------------------
+    def lower(self) -> LoweredProgram:
+        for name, fn in self.module.functions.items():
+            FunctionLowering(self, fn, self.llvm_functions[name]).emit()
+        program = self.emit_tables()
+        accessor = ir.Function(self.ir, ir.FunctionType(PTR, []), f"{self.prefix}_program")
+        ir.IRBuilder(accessor.append_basic_block("entry")).ret(program)
+        if self.native:
+            self.emit_native_main(program)
+        return LoweredProgram(str(self.ir), accessor.name, self.positions)
 
-    def bool_binop(self, i: Instr, op: str, a, b):
-        bld = self.builder
-        if op in ICMP:                       # false < true, as their display strings order
-            return bld.icmp_unsigned(ICMP[op], a, b)
-        if op == "+":
-            return bld.add(bld.zext(a, I64), bld.zext(b, I64))
-        return self.unsupported(i, f"Bool {op}")
+    def generic_entry(self, name: str) -> ir.Function:
+        """i32 (i64 depth, ptr me, ptr args, ptr out): MIR function `name` for nyrt's dispatch."""
+        sig = self.signatures[name]
+        existing = self.ir.globals.get(sig.symbol + ".generic")
+        if existing is not None:
+            return existing
+        fn = ir.Function(self.ir, ir.FunctionType(I32, [I64, PTR, PTR, PTR]), sig.symbol + ".generic")
+        fn.linkage = "internal"
+        depth, me, args, out = fn.args
+        bld = ir.IRBuilder(fn.append_basic_block("entry"))
+        params = []
+        for index, label in enumerate(sig.params):
+            item = bld.gep(args, [ir.Constant(I64, index)], source_etype=VALUE)
+            params.append(item if label == "dyn" else unbox(bld, item, label))
+        value, status = self.emit_call(bld, name, depth, out, me if sig.has_me else None, params)
+        if value is not None:
+            box(bld, value, sig.ret, out)
+        bld.ret(status)
+        return fn
 
-    def op_UNOP(self, i: Instr):
-        op, operand = i.args
-        a, kind, bld = self.v(operand), operand.type, self.builder
-        if op == "-" and kind == "int":
-            return bld.sub(ir.Constant(I64, 0), a)                      # -MIN wraps to MIN
-        if op == "-" and kind == "float":
-            return bld.fneg(a)
-        if op == "not":
-            return bld.xor(self.truthy(a, kind), ir.Constant(I1, 1))
-        return self.unsupported(i, f"unary {op} on {kind}")
+    def emit_tables(self) -> ir.GlobalVariable:
+        module = self.module
+        classes = [self.class_constant(info) for info in module.classes.values()]
+        top = self.top_wrapper()
+        main = self.main_wrapper() if module.main is not None else ir.Constant(PTR, None)
+        main_pos = self.position(module.main_span)
+        names = self.array_constant("names", PTR, [self.cstring(n) for n in self.names])
+        positions = self.array_constant("positions", POSITION, [self.position_constant(s) for s in self.positions])
+        fields = [ir.Constant(I64, len(classes)), self.array_constant("classes", CLASS, classes),
+                  ir.Constant(I64, len(self.names)), names, ir.Constant(I64, len(self.positions)), positions,
+                  top, main, ir.Constant(I64, self.class_index.get("Main", -1) if module.main else -1),
+                  ir.Constant(I64, module.main_arity), ir.Constant(I64, main_pos), self.cstring(module.file or "")]
+        return self.constant_global("program", PROGRAM, ir.Constant(PROGRAM, fields))
 
-    def op_TRUTHY(self, i: Instr):
-        return self.truthy(self.v(i.args[0]), i.args[0].type)
+    def class_constant(self, info) -> ir.Constant:
+        methods = [ir.Constant(ENTRY, [ir.Constant(I64, self.name_id(m)),
+                                       ir.Constant(I64, len(self.module.functions[f].params)), self.generic_entry(f)])
+                   for m, f in info.methods.items()]
+        ctors = [ir.Constant(ENTRY, [ir.Constant(I64, -1), ir.Constant(I64, arity), self.generic_entry(f)])
+                 for arity, f in sorted(info.constructors.items())]
+        fields = [self.cstring(f) for f in info.fields]
+        init = self.generic_entry(info.static_init) if info.static_init else ir.Constant(PTR, None)
+        return ir.Constant(CLASS, [self.cstring(info.name), ir.Constant(I64, int(info.is_static)),
+                                   ir.Constant(I64, len(fields)), self.array_constant("fields", PTR, fields),
+                                   ir.Constant(I64, len(methods)), self.array_constant("methods", ENTRY, methods),
+                                   ir.Constant(I64, len(ctors)), self.array_constant("ctors", ENTRY, ctors), init])
 
-    def truthy(self, a, kind: str):
-        if kind == "bool":
-            return a
-        if kind == "int":
-            return self.builder.icmp_signed("!=", a, ir.Constant(I64, 0))
-        return ir.Constant(I1, 1)                                       # every Float is truthy (§6.2)
+    def position_constant(self, span) -> ir.Constant:
+        if span is None:
+            return ir.Constant(POSITION, [ir.Constant(PTR, None), ir.Constant(PTR, None)])
+        text = self.module.sources.line(span.file, span.line) if self.module.sources is not None else None
+        context = self.cstring(f"{text}\n{caret_line(text, span.col)}") if text is not None else ir.Constant(PTR, None)
+        return ir.Constant(POSITION, [self.cstring(f"{span.file}:{span.line}:{span.col}"), context])
 
-    def op_CHECK_BOUND(self, i: Instr):
-        return self.v(i.args[1])              # a typed value is never UNBOUND (check_shape saw its type)
+    def array_constant(self, name: str, ty, items: list):
+        if not items:
+            return ir.Constant(PTR, None)
+        array_type = ir.ArrayType(ty, len(items))
+        return self.constant_global(name, array_type, ir.Constant(array_type, items))
 
-    # variables, objects -------------------------------------------------------------------------------
-    def op_GET_NAME(self, i): return self.unsupported(i)
-    def op_GET_GLOBAL_SOFT(self, i): return self.unsupported(i)
-    def op_SET_GLOBAL(self, i): return self.unsupported(i)
-    def op_LOCAL_GET(self, i): return self.unsupported(i)
-    def op_LOCAL_SET(self, i): return self.unsupported(i)
-    def op_SINGLETON(self, i): return self.unsupported(i)
-    def op_GET_FIELD(self, i): return self.unsupported(i)
-    def op_SET_FIELD(self, i): return self.unsupported(i)
-    def op_NEW(self, i): return self.unsupported(i)
-    def op_CONSTRUCT(self, i): return self.unsupported(i)
-    def op_MAKE_RESULT(self, i): return self.unsupported(i)
+    def constant_global(self, name: str, ty, value) -> ir.GlobalVariable:
+        var = ir.GlobalVariable(self.ir, ty, self.ir.get_unique_name(f"{name}"))
+        var.global_constant, var.linkage, var.initializer = True, "internal", value
+        return var
 
-    # calls ------------------------------------------------------------------------------------------------
-    def op_CALL(self, i: Instr):
-        name, args = i.args[0], i.args[1:]
-        callee = self.lowering.llvm_functions.get(name)
-        if callee is None or self.lowering.functions[name].ret != i.dst.type:
-            return self.unsupported(i, f"call of {name}")
-        bld = self.builder
-        self.fail_if(bld.icmp_signed(">=", self.depth, ir.Constant(I64, MAX_CALL_DEPTH)),
-                     "Maximum call depth exceeded", i.span)
-        pair = bld.call(callee, [bld.add(self.depth, ir.Constant(I64, 1))] + [self.v(a) for a in args])
-        status = bld.extract_value(pair, 1)
-        failed = bld.icmp_signed("!=", status, ir.Constant(I32, STATUS_OK))
-        self.branch_cold(failed, lambda: self.leave(status))
-        return bld.extract_value(pair, 0)
+    def top_wrapper(self) -> ir.Function:
+        """i32 (ptr out): every global emptied (a second run in one process starts fresh), then the top level."""
+        fn = ir.Function(self.ir, ir.FunctionType(I32, [PTR]), f"{self.prefix}.top")
+        fn.linkage = "internal"
+        bld = ir.IRBuilder(fn.append_basic_block("entry"))
+        for slot in self.globals.values():
+            bld.call(self.release_fn, [slot])
+            bld.store(ZERO, slot)
+        self.call_into(bld, self.module.top, ir.Constant(I64, 0), None, [], fn.args[0])
+        return fn
 
-    def op_CALL_KNOWN_METHOD(self, i): return self.unsupported(i)
-    def op_EXPECT_INSTANCE(self, i): return self.unsupported(i)
-    def op_CALL_METHOD(self, i): return self.unsupported(i)
-    def op_CALL_BARE(self, i): return self.unsupported(i)
-    def op_FROM_CALL(self, i): return self.unsupported(i)
+    def main_wrapper(self) -> ir.Function:
+        """i32 (ptr me, ptr args, ptr out): Main.main (its specialisation for the entry call) at depth 1."""
+        fn = ir.Function(self.ir, ir.FunctionType(I32, [PTR, PTR, PTR]), f"{self.prefix}.main")
+        fn.linkage = "internal"
+        bld = ir.IRBuilder(fn.append_basic_block("entry"))
+        me, args, out = fn.args
+        name = self.module.main_entry or self.module.main
+        params = [args] if self.signatures[name].params else []
+        self.call_into(bld, name, ir.Constant(I64, 1), me, params, out)
+        return fn
 
-    # output and exceptions ----------------------------------------------------------------------------
-    def op_PRINT(self, i): return self.unsupported(i)
-    def op_EXC_VALUE(self, i): return self.unsupported(i)
-    def op_RESULT_OK(self, i): return self.unsupported(i)
-    def op_RESULT_VALUE(self, i): return self.unsupported(i)
+    def call_into(self, bld, name: str, depth, me, params, out) -> None:
+        value, status = self.emit_call(bld, name, depth, out, me, params)
+        if value is not None:
+            box(bld, value, self.signatures[name].ret, out)
+        bld.ret(status)
 
-    # terminators ------------------------------------------------------------------------------------------
-    def op_JUMP(self, i: Instr):
-        target, args = i.targets[0]
-        self.pass_args(target, args)
-        self.builder.branch(self.blocks[target.id])
-
-    def op_BRANCH(self, i: Instr):
-        (then, then_args), (other, other_args) = i.targets
-        edges = []
-        for target, args in ((then, then_args), (other, other_args)):
-            if target is then is other and args:         # one phi cannot tell two edges from one block
-                edge = self.builder.function.append_basic_block(f"edge{target.id}")
-                edges.append((edge, target, args))
-            else:
-                self.pass_args(target, args)
-                edges.append((self.blocks[target.id], None, None))
-        self.builder.cbranch(self.v(i.args[0]), edges[0][0], edges[1][0])
-        for edge, target, args in edges:
-            if target is not None:
-                self.builder.position_at_end(edge)
-                self.pass_args(target, args)
-                self.builder.branch(self.blocks[target.id])
-
-    def op_RETURN(self, i: Instr):
-        self.leave(ir.Constant(I32, STATUS_OK), self.v(i.args[0]))
-
-    def op_THROW(self, i): return self.unsupported(i)
-    def op_RETHROW(self, i): return self.unsupported(i)
-    def op_RAISE(self, i): return self.unsupported(i)
-
-    def unsupported(self, i: Instr, detail: str = "not in the numeric subset"):
-        raise NotLowerable(self.fn.name, i.name, detail)
+    def emit_native_main(self, program) -> None:
+        fn = ir.Function(self.ir, ir.FunctionType(I32, [I32, PTR]), "main")
+        bld = ir.IRBuilder(fn.append_basic_block("entry"))
+        bld.ret(bld.call(declare(self.ir, "nyrt_x_native_main"), [program, fn.args[0], fn.args[1]]))
 
 
 class FunctionLowering(OpLowering):
-    def __init__(self, lowering: ModuleLowering, fn: Function):
-        self.lowering = lowering
-        self.fn = fn
-        self.llfn = lowering.llvm_functions[fn.name]
-        self.values: dict[int, object] = {}
-        self.phis: dict[int, list] = {}
-        self.blocks: dict[int, ir.Block] = {}
-        self.result = result_type(lowering.functions[fn.name].ret)
-
     def emit(self) -> None:
-        fn, llfn = self.fn, self.llfn
-        entry = llfn.append_basic_block("entry")
-        self.entry = ir.IRBuilder(entry)
-        self.depth = llfn.args[0]
-        for value, arg in zip(fn.params, llfn.args[1:]):
-            self.values[value.id] = arg
+        fn, args = self.fn, list(self.llfn.args)
+        index = 2 if self.sig.ret == "dyn" else 1
+        if fn.self_value is not None:
+            self.values[fn.self_value.id] = args[index]
+            index += 1
+        for param, arg in zip(fn.params, args[index:]):
+            self.values[param.id] = arg
+        self.local_slots = [self.owned_slot(f"s{k}") for k in range(len(fn.slots))]
         order = reverse_postorder(fn.entry)
         for block in order:
-            llblock = llfn.append_basic_block(f"bb{block.id}")
-            self.blocks[block.id] = llblock
-            builder = ir.IRBuilder(llblock)
-            self.phis[block.id] = []
+            self.blocks[block.id] = self.llfn.append_basic_block(f"bb{block.id}")
             for param in block.params:
-                phi = builder.phi(LLVM_TYPES[param.type], name=f"v{param.id}")
-                self.values[param.id] = phi
-                self.phis[block.id].append(phi)
-        self.entry.branch(self.blocks[fn.entry.id])
+                label = label_of(param)
+                self.param_slots[param.id] = self.alloca(TYPED[label]) if label != "dyn" else self.owned_slot(f"p{param.id}")
+        start = self.llfn.append_basic_block("start")
+        self.builder = ir.IRBuilder(start)
+        if fn.guarded_entry is not None:
+            self.guarded_entry(*fn.guarded_entry)
+        self.builder.branch(self.blocks[fn.entry.id])
         for block in order:
-            self.builder = ir.IRBuilder(self.blocks[block.id])
-            for instr in block.instrs:
-                result = getattr(self, "op_" + instr.name)(instr)
-                if instr.dst is not None:
-                    if result.type != LLVM_TYPES[instr.dst.type]:
-                        self.unsupported(instr, f"gives {result.type}, labelled {instr.dst.type}")
-                    self.values[instr.dst.id] = result
-            if not self.builder.block.is_terminated:
-                raise NotLowerable(fn.name, "-", f"bb{block.id} has no terminator")
+            self.emit_block(block)
+        self.mir_block = None
+        self.emit_unwind()
+        self.entry.branch(start)
 
-    def v(self, value: Value):
-        return self.values[value.id]
+    def emit_block(self, block: Block) -> None:
+        self.mir_block = block
+        self.builder = ir.IRBuilder(self.blocks[block.id])
+        for param in block.params:
+            slot = self.param_slots[param.id]
+            label = label_of(param)
+            self.values[param.id] = slot if label == "dyn" else self.builder.load(slot, typ=TYPED[label])
+        for instr in block.instrs:
+            getattr(self, "op_" + instr.name)(instr)
+        if not self.builder.block.is_terminated:
+            raise AssertionError(f"{self.fn.name}: bb{block.id} has no terminator")
 
-    def as_float(self, value: Value):
-        a = self.v(value)
-        return self.builder.sitofp(a, F64) if value.type == "int" else a
-
-    def leave(self, status, value=None) -> None:
-        """Return (value, status); a failing function's value is a zero never read."""
-        if value is None:
-            value = ir.Constant(self.result.elements[0], 0)
-        pair = self.builder.insert_value(ir.Constant(self.result, ir.Undefined), value, 0)
-        self.builder.ret(self.builder.insert_value(pair, status, 1))
-
-    def pass_args(self, target: Block, args: list[Value]) -> None:
-        for phi, arg in zip(self.phis[target.id], args):
-            phi.add_incoming(self.v(arg), self.builder.block)
-
-    def fail_if(self, condition, message: str, span) -> None:
-        """Leave with ERR_RUNTIME and a new position (message, span) when `condition` holds."""
-        pos = self.lowering.position(message, span)
-
-        def fail():
-            self.builder.store(pos, self.lowering.err_pos)
-            self.leave(ir.Constant(I32, ERR_RUNTIME))
-        self.branch_cold(condition, fail)
-
-    def branch_cold(self, condition, emit_cold) -> None:
-        """if (condition) { emit_cold() } — the builder continues in the fall-through block."""
-        cold = self.llfn.append_basic_block("fail")
-        cont = self.llfn.append_basic_block("ok")
-        self.builder.cbranch(condition, cold, cont).set_weights(ERROR_WEIGHTS)
-        self.builder.position_at_end(cold)
-        emit_cold()
-        self.builder.position_at_end(cont)
+    def guarded_entry(self, target: str, kinds) -> None:
+        """Enter the specialisation `target` when the dynamic parameters have the kinds it was made for."""
+        bld = self.builder
+        tests = []
+        for param, kind in zip(self.fn.params, kinds):
+            if kind in TYPED and label_of(param) == "dyn":
+                tid = bld.load(value_field(bld, self.v(param), 0), typ=I64)
+                tests.append(bld.icmp_unsigned("==", tid, ir.Constant(I64, signed(TID[kind]))))
+        if not tests:
+            return
+        matches = tests[0]
+        for test in tests[1:]:
+            matches = bld.and_(matches, test)
+        with bld.if_then(matches):
+            callee = self.program.signatures[target]
+            params = []
+            for param, label in zip(self.fn.params, callee.params):
+                params.append(self.v(param) if label_of(param) == label else unbox(bld, self.v(param), label))
+            me = self.v(self.fn.self_value) if self.fn.self_value is not None else None
+            out = self.llfn.args[1] if self.sig.ret == "dyn" else self.alloca(VALUE, "gout")
+            value, status = self.program.emit_call(bld, target, self.depth, out, me, params)
+            if self.sig.ret == "dyn":
+                if value is not None:
+                    box(bld, value, callee.ret, out)
+                bld.ret(status)
+            else:
+                result = value if callee.ret == self.sig.ret else unbox(bld, out, self.sig.ret)
+                self.leave(status, result)
 
 
 def reverse_postorder(entry: Block) -> list[Block]:

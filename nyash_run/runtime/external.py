@@ -13,13 +13,23 @@ from typing import Any, Callable
 
 _names: frozenset[str] = frozenset()
 _factory: Callable[[str, list], Any] | None = None
+_preload: Callable[[], None] | None = None
 
 
-def set_external_boxes(names, factory: Callable[[str, list], Any] | None) -> None:
-    """Route `new NAME(...)` for each of `names` to `factory(NAME, args)`; `names=()` removes the hook."""
-    global _names, _factory
+def set_external_boxes(names, factory: Callable[[str, list], Any] | None,
+                       preload: Callable[[], None] | None = None) -> None:
+    """Route `new NAME(...)` for each of `names` to `factory(NAME, args)`; `names=()` removes the hook.
+    `preload()` makes every box available to native code up front (compiled code creates plugin boxes
+    through nyrt, which cannot ask Python to load a library at that moment)."""
+    global _names, _factory, _preload
     _names = frozenset(names)
     _factory = factory if _names else None
+    _preload = preload if _names else None
+
+
+def preload_external() -> None:
+    if _preload is not None:
+        _preload()
 
 
 def external_names() -> frozenset[str]:

@@ -9,16 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from nyash_run.conformance import discover, run_case
-from nyash_run.modes import available_modes
+from nyash_run.conformance import NATIVE, discover, run_case
+from nyash_run.modes import ExecutionMode, available_modes
 
 ROOT = Path(__file__).resolve().parents[2]
 FOLDERS = [ROOT / "samples", ROOT / "tests" / "programs", ROOT.parent / "shared" / "conformance"]
 
 CASES = [case for folder in FOLDERS if folder.is_dir() for case in discover(folder)]
+# Native executables come from the LLVM backend: where it is available, every program is also built and run.
+RUNNERS = available_modes() + ([NATIVE] if ExecutionMode.LLVM in available_modes() else [])
 
 
-@pytest.mark.parametrize("mode", available_modes(), ids=lambda m: m.value)
+@pytest.mark.parametrize("mode", RUNNERS, ids=lambda m: m.value)
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.folder.name}/{c.name}")
 def test_program_conforms(case, mode):
     verdict = run_case(case, mode)

@@ -1,0 +1,292 @@
+"""One MIR function's LLVM frame: where each value lives, conversions, failure paths, calls.
+
+In: an ir.Function (typed MIR) and the program-wide facts of lower.py (signatures, positions, constants).
+Out: nothing by itself; `ops.py` builds on it, one method per MIR op.
+
+Where values live. A value labelled `int`, `float` or `bool` is an LLVM SSA value (i64, double, i1); any
+other value has a slot: a 24-byte nyrt value in an `alloca`, addressed by pointer. Parameters of those
+kinds are borrowed pointers into the caller's slots. Block parameters are allocas too (typed ones are
+promoted to registers by mem2reg), so no phi is written by hand and a jump is a parallel copy.
+
+Ownership. A slot owns one reference to the value in it. Every owned slot starts zeroed (type_id 0, which
+also stands for UNBOUND), is released before it is written again (a loop runs the same instruction many
+times) and when the function leaves, normally or by failure. Values whose possible kinds are all inline
+(Int, Float, Bool, void, null) are never released.
+
+Failure. A failing instruction records where it failed (`nyrt_x_fail_nyrt(pos)`, or its own message
+through `nyrt_x_fail`) and then goes to its block's handler, which takes the exception with
+`nyrt_x_catch`, or to the function's unwind block, which releases the owned slots and returns status 1.
+"""
+from __future__ import annotations
+
+from llvmlite import ir
+
+from nyash_run.mir.ir import Block, Function, Instr, Value
+
+from .nyrt_api import F64, I1, I32, I64, META_INLINE, PTR, TID, VALUE, box, declare, signed, unbox, value_field
+
+TYPED = {"int": I64, "float": F64, "bool": I1}
+INLINE_KINDS = frozenset({"int", "float", "bool", "void", "null"})
+ERROR_WEIGHTS = [1, 1000]                 # failure branches are cold
+MAX_CALL_DEPTH = 10_000                   # language.md §3.4
+ZERO_VALUE = ir.Constant(VALUE, None)
+
+
+def label_of(value: Value) -> str:
+    """`int`, `float`, `bool` for values kept unboxed, else `dyn`."""
+    return value.type if value.type in TYPED else "dyn"
+
+
+class FunctionFrame:
+    """State and helpers shared by every op lowering of one function."""
+
+    def __init__(self, program, fn: Function, llfn: ir.Function):
+        self.program = program            # lower.ProgramLowering
+        self.ir = program.ir
+        self.fn = fn
+        self.llfn = llfn
+        self.sig = program.signatures[fn.name]
+        self.values: dict[int, object] = {}
+        self.owned: list = []             # slots released when the function leaves
+        self.blocks: dict[int, ir.Block] = {}
+        self.param_slots: dict[int, object] = {}
+        self.local_slots: list = []
+        self.mir_block: Block | None = None
+        self.unwind_block: ir.Block | None = None
+        self.catch_blocks: dict[int, ir.Block] = {}
+        entry = llfn.append_basic_block("entry")
+        self.entry = ir.IRBuilder(entry)
+        self.builder = self.entry
+
+    # ---- slots ---------------------------------------------------------------------------------------
+    def alloca(self, ty=VALUE, name: str = ""):
+        return self.entry.alloca(ty, name=name)
+
+    def owned_slot(self, name: str = "", inline_only: bool = False):
+        slot = self.alloca(VALUE, name)
+        self.entry.store(ZERO_VALUE, slot)
+        if not inline_only:
+            self.owned.append(slot)
+        return slot
+
+    def dst_slot(self, instr: Instr):
+        """The slot `instr` writes its result into, emptied of the value an earlier run left there."""
+        slot = self.values.get(instr.dst.id)
+        if slot is None:
+            kinds = instr.dst.kinds
+            slot = self.owned_slot(f"v{instr.dst.id}", inline_only=bool(kinds) and kinds <= INLINE_KINDS)
+            self.values[instr.dst.id] = slot
+        self.clear(slot)
+        return slot
+
+    def clear(self, slot) -> None:
+        self.release(slot)
+        self.builder.store(ZERO_VALUE, slot)
+
+    def temp_slot(self, name: str = "t"):
+        """An unowned slot for a value that is inline or borrowed for one call."""
+        return self.alloca(VALUE, name)
+
+    def scratch(self):
+        """An owned-for-a-moment slot: the caller releases what lands in it."""
+        slot = self.alloca(VALUE, "scratch")
+        self.builder.store(ZERO_VALUE, slot)
+        return slot
+
+    # ---- reference counts (inline helpers of lower.py: test the metadata, call nyrt only for boxes) ---
+    def retain(self, slot) -> None:
+        self.builder.call(self.program.retain_fn, [slot])
+
+    def release(self, slot) -> None:
+        self.builder.call(self.program.release_fn, [slot])
+
+    def copy(self, src, dst, retain: bool = True) -> None:
+        self.builder.store(self.builder.load(src, typ=VALUE), dst)
+        if retain:
+            self.retain(dst)
+
+    # ---- conversions ----------------------------------------------------------------------------------
+    def v(self, value: Value):
+        return self.values[value.id]
+
+    def dyn(self, value: Value):
+        """A pointer to `value` as a nyrt value (typed values are boxed into a temporary slot)."""
+        label = label_of(value)
+        if label == "dyn":
+            return self.v(value)
+        slot = self.temp_slot()
+        self.box_into(self.v(value), label, slot)
+        return slot
+
+    def box_into(self, llvalue, label: str, slot) -> None:
+        box(self.builder, llvalue, label, slot)
+
+    def unbox(self, slot, label: str):
+        """The payload of a slot the type pass proved holds an Int, Float or Bool."""
+        return unbox(self.builder, slot, label)
+
+    def as_label(self, value: Value, label: str):
+        """`value` converted to the representation `label` (int/float/bool/dyn)."""
+        have = label_of(value)
+        if have == label:
+            return self.v(value)
+        if label == "dyn":
+            return self.dyn(value)
+        if have == "dyn":
+            return self.unbox(self.v(value), label)
+        if have == "int" and label == "float":
+            return self.builder.sitofp(self.v(value), F64)
+        raise AssertionError(f"{self.fn.name}: %{value.id} is {have}, wanted {label}")
+
+    def define(self, instr: Instr, llvalue, label: str) -> None:
+        """Record the result of `instr`, computed as `label`, in the representation its dst needs."""
+        want = label_of(instr.dst)
+        if want == label:
+            if label == "dyn":
+                raise AssertionError("dyn results are written into dst_slot")
+            self.values[instr.dst.id] = llvalue
+        elif want == "dyn":
+            self.box_into(llvalue, label, self.dst_slot(instr))
+        elif label == "int" and want == "float":
+            self.values[instr.dst.id] = self.builder.sitofp(llvalue, F64)
+        else:
+            raise AssertionError(f"{self.fn.name}: %{instr.dst.id} computed as {label}, labelled {want}")
+
+    def define_from_slot(self, instr: Instr, slot) -> None:
+        """`instr`'s result was written (+1) into a scratch `slot`: unbox it or move it into dst."""
+        want = label_of(instr.dst)
+        if want == "dyn":
+            self.builder.store(self.builder.load(slot, typ=VALUE), self.dst_slot(instr))
+        else:
+            self.values[instr.dst.id] = self.unbox(slot, want)
+
+    def result_slot(self, instr: Instr):
+        """Where a nyrt call should write `instr`'s result: dst itself when it is dynamic."""
+        if instr.dst is None:
+            return self.scratch()
+        if label_of(instr.dst) == "dyn":
+            return self.dst_slot(instr)
+        return self.scratch()
+
+    def finish_result(self, instr: Instr, slot) -> None:
+        if instr.dst is None:
+            self.release(slot)
+        elif label_of(instr.dst) != "dyn":
+            self.values[instr.dst.id] = self.unbox(slot, label_of(instr.dst))
+
+    def args_array(self, values: list[Value]):
+        """A contiguous array of borrowed nyrt values (NULL for none)."""
+        if not values:
+            return ir.Constant(PTR, None)
+        array = self.entry.alloca(VALUE, size=len(values), name="args")
+        for index, value in enumerate(values):
+            item = self.builder.gep(array, [ir.Constant(I32, index)], source_etype=VALUE)
+            if label_of(value) == "dyn":
+                self.builder.store(self.builder.load(self.v(value), typ=VALUE), item)
+            else:
+                self.box_into(self.v(value), label_of(value), item)
+        return array
+
+    # ---- failure ------------------------------------------------------------------------------------------
+    def position(self, instr: Instr) -> ir.Constant:
+        return ir.Constant(I32, self.program.position(instr.span))
+
+    def check_status(self, status, instr: Instr, pending: bool = False) -> None:
+        """Fail at `instr` unless `status` (a nyrt or nyrt_x status, or a callee's) is 0. `pending`: the
+        failure is already recorded (a compiled callee, a throw)."""
+        failed = self.builder.icmp_signed("!=", status, ir.Constant(status.type, 0))
+        self.fail_if(failed, instr, None if pending else "nyrt")
+
+    def fail_if(self, condition, instr: Instr, how) -> None:
+        """If `condition`: record the failure (`how`: "nyrt", a message, or None when already recorded)
+        and go to the handler or unwind; the builder continues on the other path."""
+        cold = self.llfn.append_basic_block("fail")
+        cont = self.llfn.append_basic_block("ok")
+        self.builder.cbranch(condition, cold, cont).set_weights(ERROR_WEIGHTS)
+        self.builder.position_at_end(cold)
+        self.record_failure(instr, how)
+        self.builder.branch(self.failure_target())
+        self.builder.position_at_end(cont)
+
+    def fail_now(self, instr: Instr, how) -> None:
+        """Fail unconditionally (a terminator: throw, rethrow, raise)."""
+        self.record_failure(instr, how)
+        self.builder.branch(self.failure_target())
+
+    def record_failure(self, instr: Instr, how) -> None:
+        if how == "nyrt":
+            self.builder.call(declare(self.ir, "nyrt_x_fail_nyrt"), [self.position(instr)])
+        elif how is not None:
+            self.builder.call(declare(self.ir, "nyrt_x_fail"), [self.position(instr), self.program.cstring(how)])
+
+    def failure_target(self) -> ir.Block:
+        handler = self.mir_block.handler if self.mir_block is not None else None
+        if handler is not None:
+            return self.catch_block(handler)
+        if self.unwind_block is None:
+            self.unwind_block = self.llfn.append_basic_block("unwind")
+        return self.unwind_block
+
+    def catch_block(self, handler: Block) -> ir.Block:
+        """A block taking the pending exception into the handler's parameter, then entering the handler."""
+        block = self.catch_blocks.get(handler.id)
+        if block is None:
+            block = self.catch_blocks[handler.id] = self.llfn.append_basic_block(f"catch{handler.id}")
+            saved = self.builder
+            self.builder = ir.IRBuilder(block)
+            param = self.param_slots[handler.params[0].id] if handler.params else self.scratch()
+            self.clear(param)
+            self.builder.call(declare(self.ir, "nyrt_x_catch"), [param])
+            if not handler.params:
+                self.release(param)
+            self.builder.branch(self.blocks[handler.id])
+            self.builder = saved
+        return block
+
+    def emit_unwind(self) -> None:
+        if self.unwind_block is not None:
+            self.builder = ir.IRBuilder(self.unwind_block)
+            self.leave(ir.Constant(I32, 1))
+
+    # ---- leaving --------------------------------------------------------------------------------------------
+    def release_owned(self) -> None:
+        for slot in self.owned:
+            self.release(slot)
+
+    def leave(self, status, result=None) -> None:
+        """Release the owned slots and return `status` (and the typed `result`)."""
+        self.release_owned()
+        if self.sig.ret == "dyn":
+            self.builder.ret(status)
+            return
+        rtype = TYPED[self.sig.ret]
+        pair = ir.Constant(ir.LiteralStructType([rtype, I32]), ir.Undefined)
+        value = result if result is not None else ir.Constant(rtype, 0)
+        pair = self.builder.insert_value(pair, value, 0)
+        self.builder.ret(self.builder.insert_value(pair, status, 1))
+
+    # ---- calls of compiled functions -----------------------------------------------------------------------
+    def check_depth(self, instr: Instr, depth) -> None:
+        too_deep = self.builder.icmp_signed(">=", depth, ir.Constant(I64, MAX_CALL_DEPTH))
+        self.fail_if(too_deep, instr, "Maximum call depth exceeded")
+
+    def call_compiled(self, instr: Instr, name: str, me, args: list[Value]) -> None:
+        """A direct call of MIR function `name` (depth-checked) defining instr.dst (if any)."""
+        self.check_depth(instr, self.depth)
+        callee = self.program.signatures[name]
+        params = [self.as_label(a, p) for a, p in zip(args, callee.params)]
+        out = self.result_slot(instr) if callee.ret == "dyn" else None
+        value, status = self.program.emit_call(self.builder, name, self.builder.add(self.depth, ir.Constant(I64, 1)),
+                                               out, me, params)
+        self.check_status(status, instr, pending=True)
+        if callee.ret == "dyn":
+            self.finish_result(instr, out)
+        elif instr.dst is not None:
+            self.define(instr, value, callee.ret)
+
+    @property
+    def depth(self):
+        return self.llfn.args[0]
+
+    def i64(self, n: int) -> ir.Constant:
+        return ir.Constant(I64, n)

@@ -1,0 +1,384 @@
+"""MIR ops -> LLVM IR: one method per op (a test checks none is missing).
+
+In: a FunctionFrame positioned at the instruction. Out: the instruction's LLVM code; its result recorded
+with the frame (`define`, or written into its slot).
+
+Typed operands (proved Int/Float/Bool by the type pass) get inline machine arithmetic that follows
+nyash_run/runtime/operators.py: + - * on Ints wrap; / and % on Ints truncate with the dividend's sign, fail on
+a zero divisor, MIN / -1 = MIN and MIN % -1 = 0 (sdiv/srem would trap, so a divisor of -1 is special-cased);
+an Int meeting a Float is converted first; Float / and % fail on a zero divisor (0.0 and -0.0); Float % is C
+fmod (`frem`); comparisons of Floats are false for NaN except `!=`; Bools order false < true and compare
+unequal to any number. Everything else calls nyrt (nyrt_op_*, nyrt_x_*), which implements the same rules.
+"""
+from __future__ import annotations
+
+from llvmlite import ir
+
+from nyash_run.mir.ir import UNBOUND, Instr
+
+from .frame import TYPED, FunctionFrame, label_of
+from .nyrt_api import F64, I1, I32, I64, INSTANCE_FIELDS_OFFSET, META_INLINE, PTR, TID, VALUE, declare, value_field, method_key, signed
+
+ICMP = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "==": "==", "!=": "!="}
+FCMP_ORDERED = {"<", "<=", ">", ">=", "=="}          # NaN makes these false; `!=` is unordered (true)
+NYRT_OPS = {"+": 0, "-": 1, "*": 2, "/": 3, "%": 4, "<": 5, "<=": 6, ">": 7, ">=": 8, "==": 9, "!=": 10}
+
+
+class OpLowering(FunctionFrame):
+    # values and operators ------------------------------------------------------------------------------
+    def op_CONST(self, i: Instr):
+        value = i.args[0]
+        if type(value) is bool:
+            return self.define(i, ir.Constant(I1, int(value)), "bool")
+        if type(value) is int:
+            return self.define(i, ir.Constant(I64, value), "int")
+        if type(value) is float:
+            return self.define(i, ir.Constant(F64, value), "float")
+        slot = self.dst_slot(i)
+        if type(value) is str:
+            self.copy(self.program.string_constant(self.builder, value), slot, retain=False)   # immortal
+        elif value is not UNBOUND:                                   # void or null (UNBOUND stays zero)
+            kind = "void" if value is None else "null"
+            self.builder.store(ir.Constant(VALUE, [ir.Constant(I64, signed(TID[kind])), ir.Constant(I64, 0),
+                                                   ir.Constant(I64, META_INLINE)]), slot)
+
+    def op_BINOP(self, i: Instr):
+        op, lhs, rhs = i.args
+        kinds = (label_of(lhs), label_of(rhs))
+        if kinds == ("int", "int"):
+            return self.define(i, *self.int_binop(i, op, self.v(lhs), self.v(rhs)))
+        if "dyn" not in kinds and set(kinds) <= {"int", "float"}:
+            return self.define(i, *self.float_binop(i, op, self.as_label(lhs, "float"), self.as_label(rhs, "float")))
+        if kinds == ("bool", "bool") and (op in ICMP or op == "+"):
+            return self.define(i, *self.bool_binop(op, self.v(lhs), self.v(rhs)))
+        if op in ("==", "!=") and "bool" in kinds and "dyn" not in kinds:    # a Bool never equals a number
+            return self.define(i, ir.Constant(I1, int(op == "!=")), "bool")
+        out = self.result_slot(i)
+        status = self.builder.call(declare(self.ir, "nyrt_op_binary"),
+                                   [ir.Constant(I32, NYRT_OPS[op]), self.dyn(lhs), self.dyn(rhs), out])
+        self.check_status(status, i)
+        self.finish_result(i, out)
+
+    def int_binop(self, i: Instr, op: str, a, b):
+        bld = self.builder
+        if op in ICMP:
+            return bld.icmp_signed(ICMP[op], a, b), "bool"
+        if op in ("+", "-", "*"):
+            return {"+": bld.add, "-": bld.sub, "*": bld.mul}[op](a, b), "int"
+        self.fail_if(bld.icmp_signed("==", b, ir.Constant(I64, 0)), i,
+                     "Division by zero" if op == "/" else "Modulo by zero")
+        minus_one = bld.icmp_signed("==", b, ir.Constant(I64, -1))
+        safe = bld.select(minus_one, ir.Constant(I64, 1), b)
+        if op == "%":
+            return bld.srem(a, safe), "int"                              # x % 1 == 0 == x % -1
+        return bld.select(minus_one, bld.sub(ir.Constant(I64, 0), a), bld.sdiv(a, safe)), "int"
+
+    def float_binop(self, i: Instr, op: str, a, b):
+        bld = self.builder
+        if op in ICMP:
+            return (bld.fcmp_ordered if op in FCMP_ORDERED else bld.fcmp_unordered)(ICMP[op], a, b), "bool"
+        if op in ("+", "-", "*"):
+            return {"+": bld.fadd, "-": bld.fsub, "*": bld.fmul}[op](a, b), "float"
+        self.fail_if(bld.fcmp_ordered("==", b, ir.Constant(F64, 0.0)), i,
+                     "Division by zero" if op == "/" else "Modulo by zero")
+        return (bld.fdiv(a, b) if op == "/" else bld.frem(a, b)), "float"
+
+    def bool_binop(self, op: str, a, b):
+        bld = self.builder
+        if op in ICMP:                       # false < true, as their display strings order
+            return bld.icmp_unsigned(ICMP[op], a, b), "bool"
+        return bld.add(bld.zext(a, I64), bld.zext(b, I64)), "int"
+
+    def op_UNOP(self, i: Instr):
+        op, operand = i.args
+        kind, bld = label_of(operand), self.builder
+        if op == "not":
+            return self.define(i, bld.xor(self.truthy(operand), ir.Constant(I1, 1)), "bool")
+        if kind == "int":
+            return self.define(i, bld.sub(ir.Constant(I64, 0), self.v(operand)), "int")   # -MIN wraps
+        if kind == "float":
+            return self.define(i, bld.fneg(self.v(operand)), "float")
+        out = self.result_slot(i)
+        self.check_status(bld.call(declare(self.ir, "nyrt_op_neg"), [self.dyn(operand), out]), i)
+        self.finish_result(i, out)
+
+    def op_TRUTHY(self, i: Instr):
+        self.define(i, self.truthy(i.args[0]), "bool")
+
+    def truthy(self, value):
+        kind, bld = label_of(value), self.builder
+        if kind == "bool":
+            return self.v(value)
+        if kind == "int":
+            return bld.icmp_signed("!=", self.v(value), ir.Constant(I64, 0))
+        if kind == "float":
+            return ir.Constant(I1, 1)                                   # every Float is truthy (§6.2)
+        result = bld.call(declare(self.ir, "nyrt_val_truthy"), [self.v(value)])
+        return bld.icmp_signed("!=", result, ir.Constant(I32, 0))
+
+    def op_CHECK_BOUND(self, i: Instr):
+        name, value = i.args
+        if label_of(value) != "dyn":
+            return self.define(i, self.v(value), label_of(value))
+        tid = self.builder.load(value_field(self.builder, self.v(value), 0), typ=I64)
+        self.fail_if(self.builder.icmp_unsigned("==", tid, ir.Constant(I64, 0)), i, f"Undefined variable '{name}'")
+        self.move_or_copy(i, value)
+
+    def move_or_copy(self, i: Instr, value) -> None:
+        """dst := value (a new reference)."""
+        if label_of(i.dst) != "dyn":
+            return self.define(i, self.as_label(value, label_of(i.dst)), label_of(i.dst))
+        src = self.dyn(value)
+        self.copy(src, self.dst_slot(i))
+
+    # variables ------------------------------------------------------------------------------------------
+    def op_GET_NAME(self, i: Instr):
+        name = i.args[0]
+        slot = self.program.global_slot(name)
+        tid = self.builder.load(value_field(self.builder, slot, 0), typ=I64)
+        unset = self.builder.icmp_unsigned("==", tid, ir.Constant(I64, 0))
+        cls = self.program.class_index.get(name)
+        static = cls is not None and self.program.module.classes[name].is_static
+        if not static:
+            self.fail_if(unset, i, f"Undefined variable '{name}'")
+            return self.move_or_copy_slot(i, slot)
+        out = self.result_slot(i)
+        with self.builder.if_else(unset) as (then, otherwise):
+            with then:
+                status = self.builder.call(declare(self.ir, "nyrt_x_singleton"), [self.depth, self.i64(cls), out])
+                then_block = self.builder.block
+            with otherwise:
+                self.copy(slot, out)
+                else_block = self.builder.block
+        merged = self.builder.phi(I32)
+        merged.add_incoming(status, then_block)
+        merged.add_incoming(ir.Constant(I32, 0), else_block)
+        self.check_status(merged, i)
+        self.finish_result(i, out)
+
+    def move_or_copy_slot(self, i: Instr, slot) -> None:
+        if label_of(i.dst) != "dyn":
+            return self.define(i, self.unbox(slot, label_of(i.dst)), label_of(i.dst))
+        self.copy(slot, self.dst_slot(i))
+
+    def op_GET_GLOBAL_SOFT(self, i: Instr):
+        slot = self.program.global_slot(i.args[0])
+        out = self.dst_slot(i) if label_of(i.dst) == "dyn" else self.scratch()
+        tid = self.builder.load(value_field(self.builder, slot, 0), typ=I64)
+        with self.builder.if_else(self.builder.icmp_unsigned("==", tid, ir.Constant(I64, 0))) as (then, otherwise):
+            with then:
+                self.builder.store(ir.Constant(VALUE, [ir.Constant(I64, signed(TID["void"])), ir.Constant(I64, 0),
+                                                       ir.Constant(I64, META_INLINE)]), out)
+            with otherwise:
+                self.copy(slot, out)
+        if label_of(i.dst) != "dyn":
+            self.values[i.dst.id] = self.unbox(out, label_of(i.dst))
+
+    def op_SET_GLOBAL(self, i: Instr):
+        self.store_owned(self.program.global_slot(i.args[0]), i.args[1])
+
+    def store_owned(self, slot, value) -> None:
+        """*slot := value, retaining the new value before releasing the old one."""
+        src = self.dyn(value)
+        new = self.builder.load(src, typ=VALUE)
+        self.retain(src)
+        old = self.temp_slot("old")
+        self.builder.store(self.builder.load(slot, typ=VALUE), old)
+        self.builder.store(new, slot)
+        self.release(old)
+
+    def op_LOCAL_GET(self, i: Instr):
+        self.move_or_copy_slot(i, self.local_slots[i.args[0]])
+
+    def op_LOCAL_SET(self, i: Instr):
+        self.store_owned(self.local_slots[i.args[0]], i.args[1])
+
+    # objects ------------------------------------------------------------------------------------------------
+    def op_SINGLETON(self, i: Instr):
+        out = self.result_slot(i)
+        cls = self.program.class_index[i.args[0]]
+        self.check_status(self.builder.call(declare(self.ir, "nyrt_x_singleton"), [self.depth, self.i64(cls), out]), i)
+        self.finish_result(i, out)
+
+    def field_address(self, obj, name: str):
+        """The address of field `name` when obj's class fixes its index, else None."""
+        index = self.program.field_index(obj.type, name)
+        if index is None:
+            return None
+        bld = self.builder
+        handle = bld.load(value_field(bld, self.v(obj), 1), typ=I64)
+        address = bld.add(handle, self.i64(INSTANCE_FIELDS_OFFSET + 24 * index))
+        return bld.inttoptr(address, PTR)
+
+    def op_GET_FIELD(self, i: Instr):
+        name, obj = i.args
+        address = self.field_address(obj, name)
+        if address is not None:
+            return self.move_or_copy_slot(i, address)
+        out = self.result_slot(i)
+        status = self.builder.call(declare(self.ir, "nyrt_x_get_field"), [self.dyn(obj), self.program.cstring(name), out])
+        self.check_status(status, i)
+        self.finish_result(i, out)
+
+    def op_SET_FIELD(self, i: Instr):
+        name, obj, value = i.args
+        address = self.field_address(obj, name)
+        if address is not None:
+            return self.store_owned(address, value)
+        status = self.builder.call(declare(self.ir, "nyrt_x_set_field"),
+                                   [self.dyn(obj), self.program.cstring(name), self.dyn(value)])
+        self.check_status(status, i)
+
+    def op_NEW(self, i: Instr):
+        box, args = i.args[0], i.args[1:]
+        out = self.result_slot(i)
+        status = self.builder.call(declare(self.ir, "nyrt_x_new"), [self.depth, self.program.cstring(box),
+                                                                     self.args_array(args), self.i64(len(args)), out])
+        self.check_status(status, i)
+        self.finish_result(i, out)
+
+    def op_CONSTRUCT(self, i: Instr):
+        box, ctor, args = i.args[0], i.args[1], i.args[2:]
+        out = self.result_slot(i)
+        cls = self.program.class_index[box]
+        self.check_status(self.builder.call(declare(self.ir, "nyrt_x_alloc"), [self.i64(cls), out]), i)
+        if ctor:
+            self.call_compiled(DroppedResult(i), ctor, out, list(args))
+        self.finish_result(i, out)
+
+    def op_MAKE_RESULT(self, i: Instr):
+        ok, value = i.args
+        out = self.result_slot(i)
+        status = self.builder.call(declare(self.ir, "nyrt_res_new"), [ir.Constant(I32, int(ok)), self.dyn(value), out])
+        self.check_status(status, i)
+        self.finish_result(i, out)
+
+    # calls --------------------------------------------------------------------------------------------------
+    def op_CALL(self, i: Instr):
+        self.call_compiled(i, i.args[0], None, list(i.args[1:]))
+
+    def op_CALL_KNOWN_METHOD(self, i: Instr):
+        self.call_compiled(i, i.args[0], self.dyn(i.args[1]), list(i.args[2:]))
+
+    def op_EXPECT_INSTANCE(self, i: Instr):
+        name, value = i.args
+        status = self.builder.call(declare(self.ir, "nyrt_x_expect_instance"),
+                                   [self.dyn(value), self.i64(self.program.name_id(name)), self.i64(signed(method_key(name, 0)))])
+        self.check_status(status, i)
+        self.move_or_copy(i, value)
+
+    def op_CALL_METHOD(self, i: Instr):
+        name, recv, args = i.args[0], i.args[1], i.args[2:]
+        out = self.result_slot(i)
+        status = self.builder.call(declare(self.ir, "nyrt_x_call_method"), [
+            self.depth, self.dyn(recv), self.i64(self.program.name_id(name)), self.i64(signed(method_key(name, len(args)))),
+            self.args_array(args), self.i64(len(args)), out])
+        self.check_status(status, i)
+        self.finish_result(i, out)
+
+    def op_CALL_BARE(self, i: Instr):
+        name, me, _fvar, args = i.args[0], i.args[1], i.args[2], i.args[3:]
+        out = self.result_slot(i)
+        status = self.builder.call(declare(self.ir, "nyrt_x_call_bare"), [
+            self.depth, self.i64(self.program.name_id(name)), self.dyn(me), self.args_array(args), self.i64(len(args)), out])
+        self.check_status(status, i)
+        self.finish_result(i, out)
+
+    def op_FROM_CALL(self, i: Instr):
+        parent, name, me, args = i.args[0], i.args[1], i.args[2], i.args[3:]
+        out = self.result_slot(i)
+        status = self.builder.call(declare(self.ir, "nyrt_x_from_call"), [
+            self.depth, self.i64(self.program.class_index[parent]), self.i64(self.program.name_id(name)),
+            self.dyn(me), self.args_array(args), self.i64(len(args)), out])
+        self.check_status(status, i)
+        self.finish_result(i, out)
+
+    # output and exceptions ----------------------------------------------------------------------------------
+    def op_PRINT(self, i: Instr):
+        self.check_status(self.builder.call(declare(self.ir, "nyrt_x_print"), [self.dyn(i.args[0])]), i)
+
+    def op_EXC_VALUE(self, i: Instr):
+        self.move_or_copy(i, i.args[0])
+
+    def op_RESULT_OK(self, i: Instr):
+        ok = self.alloca(I32, "ok")
+        status = self.builder.call(declare(self.ir, "nyrt_x_result_ok"), [self.dyn(i.args[0]), ok])
+        self.check_status(status, i)
+        flag = self.builder.icmp_signed("!=", self.builder.load(ok, typ=I32), ir.Constant(I32, 0))
+        self.define(i, flag, "bool")
+
+    def op_RESULT_VALUE(self, i: Instr):
+        ok = self.alloca(I32, "ok")
+        out = self.result_slot(i)
+        status = self.builder.call(declare(self.ir, "nyrt_res_get"), [self.dyn(i.args[0]), ok, out])
+        self.check_status(status, i)
+        self.finish_result(i, out)
+
+    # terminators --------------------------------------------------------------------------------------------
+    def op_JUMP(self, i: Instr):
+        target, args = i.targets[0]
+        self.pass_args(target, args)
+        self.builder.branch(self.blocks[target.id])
+
+    def op_BRANCH(self, i: Instr):
+        (then, then_args), (other, other_args) = i.targets
+        cond = self.truthy(i.args[0])
+        if not then_args and not other_args:
+            self.builder.cbranch(cond, self.blocks[then.id], self.blocks[other.id])
+            return
+        edges = []
+        for target, args in ((then, then_args), (other, other_args)):
+            edge = self.llfn.append_basic_block(f"edge{target.id}")
+            edges.append((edge, target, args))
+        self.builder.cbranch(cond, edges[0][0], edges[1][0])
+        for edge, target, args in edges:
+            self.builder.position_at_end(edge)
+            self.pass_args(target, args)
+            self.builder.branch(self.blocks[target.id])
+
+    def pass_args(self, target, args) -> None:
+        """The target's parameters := args, as a parallel copy (new values retained before old released)."""
+        loaded = []
+        for param, arg in zip(target.params, args):
+            want = label_of(param)
+            if want == "dyn":
+                src = self.dyn(arg)
+                self.retain(src)
+                loaded.append(self.builder.load(src, typ=VALUE))
+            else:
+                loaded.append(self.as_label(arg, want))
+        for param, new in zip(target.params, loaded):
+            slot = self.param_slots[param.id]
+            if label_of(param) == "dyn":
+                self.release(slot)
+            self.builder.store(new, slot)
+
+    def op_RETURN(self, i: Instr):
+        value = i.args[0]
+        if self.sig.ret == "dyn":
+            self.copy(self.dyn(value), self.llfn.args[1])
+            return self.leave(ir.Constant(I32, 0))
+        self.leave(ir.Constant(I32, 0), self.as_label(value, self.sig.ret))
+
+    def op_THROW(self, i: Instr):
+        self.builder.call(declare(self.ir, "nyrt_x_throw"), [self.position(i), self.dyn(i.args[0])])
+        self.fail_now(i, None)
+
+    def op_RETHROW(self, i: Instr):
+        self.builder.call(declare(self.ir, "nyrt_x_rethrow"), [self.dyn(i.args[0])])
+        self.fail_now(i, None)
+
+    def op_RAISE(self, i: Instr):
+        self.fail_now(i, i.args[0])
+
+
+class DroppedResult:
+    """An instruction stand-in whose result is dropped (a constructor run by CONSTRUCT)."""
+
+    def __init__(self, instr: Instr):
+        self.span = instr.span
+        self.dst = None
+        self.name = instr.name
+
+
+__all__ = ["OpLowering", "TYPED"]

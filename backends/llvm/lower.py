@@ -58,14 +58,18 @@ class LoweredProgram:
     ir_text: str
     program_symbol: str                       # exported: ptr <symbol>() returns the nyrt_x_program
     positions: list = field(default_factory=list)     # position id -> Span or None
+    exports: dict[str, tuple] = field(default_factory=dict)   # MIR function -> (symbol, Signature)
 
 
-def lower_program(module: Module, native: bool = False) -> LoweredProgram:
-    return ProgramLowering(module, native).lower()
+def lower_program(module: Module, native: bool = False, exports: tuple[str, ...] = ()) -> LoweredProgram:
+    """The whole program; `exports` names MIR functions that also get a C entry callable from outside:
+        i32 entry(i64 depth, <params>, ptr out)
+    (the result stored through out, the status returned; what jit.py calls)."""
+    return ProgramLowering(module, native, tuple(exports)).lower()
 
 
-def program_prefix(module: Module) -> str:
-    text = "\n".join(format_function(fn) for fn in module.functions.values())
+def program_prefix(module: Module, exports: tuple[str, ...] = ()) -> str:
+    text = repr(exports) + "\n".join(format_function(fn) for fn in module.functions.values())
     text += repr(sorted((name, c.fields, sorted(c.methods.items()), sorted(c.constructors.items()), c.static_init,
                          c.is_static) for name, c in module.classes.items()))
     text += repr((module.top, module.main, module.main_entry, module.main_arity))
@@ -78,10 +82,11 @@ def result_label(fn: Function) -> str:
 
 
 class ProgramLowering:
-    def __init__(self, module: Module, native: bool):
+    def __init__(self, module: Module, native: bool, exports: tuple[str, ...] = ()):
         self.module = module
         self.native = native
-        self.prefix = program_prefix(module)
+        self.exports = exports
+        self.prefix = program_prefix(module, exports)
         self.ir = ir.Module(name=self.prefix)
         self.class_index = {name: index for index, name in enumerate(module.classes)}
         self.names: list[str] = []
@@ -207,7 +212,25 @@ class ProgramLowering:
         ir.IRBuilder(accessor.append_basic_block("entry")).ret(program)
         if self.native:
             self.emit_native_main(program)
-        return LoweredProgram(str(self.ir), accessor.name, self.positions)
+        exports = {name: (self.export_entry(name, index).name, self.signatures[name])
+                   for index, name in enumerate(self.exports)}
+        return LoweredProgram(str(self.ir), accessor.name, self.positions, exports)
+
+    def export_entry(self, name: str, index: int) -> ir.Function:
+        """i32 (i64 depth, [ptr me], params..., ptr out): MIR function `name` callable from outside."""
+        sig = self.signatures[name]
+        head = [I64] + ([PTR] if sig.has_me else [])
+        fn = ir.Function(self.ir, ir.FunctionType(I32, head + [TYPED.get(p, PTR) for p in sig.params] + [PTR]),
+                         f"{self.prefix}_x{index}")
+        bld = ir.IRBuilder(fn.append_basic_block("entry"))
+        args = list(fn.args)
+        me = args[1] if sig.has_me else None
+        params = args[len(head):-1]
+        value, status = self.emit_call(bld, name, args[0], args[-1], me, params)
+        if value is not None:
+            bld.store(value, args[-1])
+        bld.ret(status)
+        return fn
 
     def generic_entry(self, name: str) -> ir.Function:
         """i32 (i64 depth, ptr me, ptr args, ptr out): MIR function `name` for nyrt's dispatch."""

@@ -21,12 +21,11 @@ def private_cache(tmp_path, monkeypatch):
 @pytest.fixture
 def jit(program):
     """`jit(text, *roots)`: the MIR functions `roots` of the program, lowered and JIT-compiled (dict)."""
-    from nyash_run.backends.llvm.jit import compile_lowered
-    from nyash_run.backends.llvm.lower import lower_functions
+    from nyash_run.backends.llvm.jit import compile_functions
 
     def compile_(text: str, *roots: str):
         module = build_mir(load_program(str(program(text))))
-        functions, _ = compile_lowered(lower_functions(module, list(roots)))
+        functions, _ = compile_functions(module, list(roots))
         return functions
     return compile_
 

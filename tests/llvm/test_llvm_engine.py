@@ -15,11 +15,10 @@ SCRIPT = r"""
 import json, sys
 from nyash_run.driver import build_mir
 from nyash_run.syntax.loader import load_program
-from nyash_run.backends.llvm.jit import compile_lowered
-from nyash_run.backends.llvm.lower import lower_functions
+from nyash_run.backends.llvm.jit import compile_functions
 from nyash_run.runtime.errors import NyashRuntimeError
 module = build_mir(load_program(sys.argv[1]))
-functions, jm = compile_lowered(lower_functions(module, ["fn:fib#void,int", "fn:dv#void,int,int"]))
+functions, jm = compile_functions(module, ["fn:fib#void,int", "fn:dv#void,int,int"])
 try:
     functions["fn:dv#void,int,int"](1, 0)
 except NyashRuntimeError as err:

@@ -1,5 +1,5 @@
-"""The LLVM lowering of the typed numeric subset: JIT results equal the interpreter's, errors carry its
-message and span, the depth limit is exact, and what is outside the subset is refused whole."""
+"""Typed functions lowered to LLVM and called one by one: results equal the interpreter's, errors carry its
+message and span, the depth limit is exact; every op has a lowering and every function of a program lowers."""
 from __future__ import annotations
 
 import ctypes
@@ -14,10 +14,9 @@ from nyash_run.runtime.display import display  # noqa: E402
 from nyash_run.runtime.errors import NyashRuntimeError  # noqa: E402
 from nyash_run.syntax.loader import load_program  # noqa: E402
 
-from nyash_run.backends.llvm import lower  # noqa: E402
-from nyash_run.backends.llvm.engine import engine  # noqa: E402
-from nyash_run.backends.llvm.jit import compile_lowered  # noqa: E402
-from nyash_run.backends.llvm.lower import NotLowerable, OpLowering, lower_functions  # noqa: E402
+from nyash_run.backends.llvm.jit import compile_functions  # noqa: E402
+from nyash_run.backends.llvm.lower import lower_program  # noqa: E402
+from nyash_run.backends.llvm.ops import OpLowering  # noqa: E402
 
 MAX = 9223372036854775807
 MIN = -MAX - 1
@@ -120,16 +119,15 @@ def test_zero_divisor_error_has_interpreters_message_and_span(jit, interpret, bo
         (message, expected.span)
 
 
-def test_error_return_convention_status_and_position_id(program):
+def test_error_return_convention_status_and_position(program):
     path = program("function dv(a, b) {\n  return a / b\n}\nprint(dv(1, 2))\n")
-    lowered = lower_functions(build_mir(load_program(str(path))), ["fn:dv#void,int,int"])
-    functions, _ = compile_lowered(lowered)
-    cfunc = functions["fn:dv#void,int,int"].cfunc
+    functions, _ = compile_functions(build_mir(load_program(str(path))), ["fn:dv#void,int,int"])
+    dv = functions["fn:dv#void,int,int"]
     out = ctypes.c_int64(99)
-    assert cfunc(1, 7, 2, ctypes.byref(out)) == lower.STATUS_OK and out.value == 3
-    assert cfunc(1, 7, 0, ctypes.byref(out)) == lower.ERR_RUNTIME
-    message, span = lowered.positions[engine().last_error_position()]
-    assert (message, span.line, span.col) == ("Division by zero", 2, 12)      # the operator
+    assert dv.cfunc(1, 7, 2, ctypes.byref(out)) == 0 and out.value == 3
+    assert dv.cfunc(1, 7, 0, ctypes.byref(out)) == 1
+    error = dv.error()
+    assert (error.message, error.span.line, error.span.col) == ("Division by zero", 2, 12)      # the operator
 
 
 DEPTH = "function d(n) { if n == 0 { return 0 } return d(n - 1) + 1 }\nprint(d(9999))\nd(10000)\n"
@@ -160,26 +158,15 @@ def module_of(program, text: str):
     return build_mir(load_program(str(program(text))))
 
 
-def test_ops_outside_the_subset_are_refused_by_name(program):
-    module = module_of(program, 'function p(n) { print(n)\n return n }\nfunction s(n) { return "x" + n }\n'
-                                "function c(n) { return p(n) + 1 }\nprint(p(1) + s(2) + c(3))\n")
-    with pytest.raises(NotLowerable) as caught:
-        lower_functions(module, ["fn:p#void,int"])
-    assert (caught.value.function, caught.value.op) == ("fn:p#void,int", "PRINT")
-    with pytest.raises(NotLowerable) as caught:
-        lower_functions(module, ["fn:s#void,int"])
-    assert "string" in str(caught.value)
-    with pytest.raises(NotLowerable) as caught:          # a callee outside the subset refuses the caller
-        lower_functions(module, ["fn:c#void,int"])
-    assert caught.value.function == "fn:p#void,int"
-
-
-def test_methods_and_untyped_functions_are_not_lowerable(program):
-    module = module_of(program, "box B {\n m(n) { return n + 1 }\n}\nfunction g(x) { return x }\n"
-                                'print(new B().m(1))\nprint(g(1))\nprint(g("s"))\n')
-    assert lower.lowerable_functions(module) == ["fn:g#void,int"]
-    with pytest.raises(NotLowerable, match="method"):
-        lower_functions(module, ["m:B.m#box:B,int"])
+def test_every_function_of_a_program_lowers_and_only_typed_ones_are_callable(program):
+    module = module_of(program, 'box B {\n m(n) { return n + 1 }\n}\nfunction g(x) { return x }\n'
+                                'print(new B().m(1))\nprint(g(1))\nprint(g("s"))\nprint("x" + g(2))\n')
+    lowered = lower_program(module)
+    assert lowered.program_symbol in lowered.ir_text and "nyrt_x_print" in lowered.ir_text
+    with pytest.raises(ValueError, match="only functions of Ints"):
+        compile_functions(module, ["m:B.m"])
+    functions, _ = compile_functions(module, ["fn:g#void,int"])
+    assert functions["fn:g#void,int"](5) == 5
 
 
 def test_every_mir_op_has_an_llvm_lowering():
@@ -190,13 +177,13 @@ def test_every_mir_op_has_an_llvm_lowering():
 def test_different_roots_over_the_same_functions_do_not_clash(program):
     module = module_of(program, "function g(n) { return n * 2 }\nfunction f(n) { return g(n + 1) }\n"
                                 "print(f(1) + g(2))\n")
-    only_f, _ = compile_lowered(lower_functions(module, ["fn:f#void,int"]))
-    both, _ = compile_lowered(lower_functions(module, ["fn:f#void,int", "fn:g#void,int"]))
+    only_f, _ = compile_functions(module, ["fn:f#void,int"])
+    both, _ = compile_functions(module, ["fn:f#void,int", "fn:g#void,int"])
     assert only_f["fn:f#void,int"](20) == both["fn:f#void,int"](20) == 42 and both["fn:g#void,int"](4) == 8
 
 
 def test_same_ir_twice_is_added_once(program):
     module = module_of(program, "function inc(n) { return n + 1 }\nprint(inc(1))\n")
-    first, jm1 = compile_lowered(lower_functions(module, ["fn:inc#void,int"]))
-    second, jm2 = compile_lowered(lower_functions(module, ["fn:inc#void,int"]))
+    first, jm1 = compile_functions(module, ["fn:inc#void,int"])
+    second, jm2 = compile_functions(module, ["fn:inc#void,int"])
     assert jm1.addresses == jm2.addresses and second["fn:inc#void,int"](41) == 42

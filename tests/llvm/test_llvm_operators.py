@@ -47,14 +47,15 @@ def program_text() -> str:
 
 @pytest.fixture(scope="module")
 def compiled(tmp_path_factory):
-    from nyash_run.backends.llvm.jit import compile_lowered
-    from nyash_run.backends.llvm.lower import lower_functions, lowerable_functions
+    from nyash_run.backends.llvm.jit import C_TYPES, compile_functions
     from nyash_run.driver import build_mir
     from nyash_run.syntax.loader import load_program
     path = tmp_path_factory.mktemp("ops") / "ops.ny"
     path.write_text(program_text(), encoding="utf-8")
     module = build_mir(load_program(str(path)))
-    functions, _ = compile_lowered(lower_functions(module, lowerable_functions(module)), cache=None)
+    typed = [name for name, fn in module.functions.items() if fn.kind == "function" and "#" in name
+             and all(p.type in C_TYPES for p in fn.params)]
+    functions, _ = compile_functions(module, typed, cache=None)
     return functions
 
 

@@ -32,6 +32,32 @@ MAX_CALL_DEPTH = 10_000                   # language.md §3.4
 ZERO_VALUE = ir.Constant(VALUE, None)
 
 
+def blocks_in_cycles(fn: Function) -> set[int]:
+    """Ids of the blocks on some cycle of the CFG (handler edges included): the blocks that may run twice."""
+    succs = {b.id: [s.id for s in b.successors()] for b in fn.blocks}
+    result = set()
+    for start in succs:
+        stack, seen = list(succs[start]), set()
+        while stack:
+            node = stack.pop()
+            if node == start:
+                result.add(start)
+                break
+            if node not in seen:
+                seen.add(node)
+                stack.extend(succs.get(node, ()))
+    return result
+
+
+def owned_slot_count(fn: Function) -> int:
+    """Slots a function owns: its slot-backed locals, dynamic block parameters and dynamic results."""
+    count = len(fn.slots)
+    for block in fn.blocks:
+        count += sum(1 for p in block.params if label_of(p) == "dyn")
+        count += sum(1 for i in block.instrs if i.dst is not None and label_of(i.dst) == "dyn")
+    return count
+
+
 def label_of(value: Value) -> str:
     """`int`, `float`, `bool` for values kept unboxed, else `dyn`."""
     return value.type if value.type in TYPED else "dyn"
@@ -47,36 +73,52 @@ class FunctionFrame:
         self.llfn = llfn
         self.sig = program.signatures[fn.name]
         self.values: dict[int, object] = {}
-        self.owned: list = []             # slots released when the function leaves
         self.blocks: dict[int, ir.Block] = {}
         self.param_slots: dict[int, object] = {}
         self.local_slots: list = []
         self.mir_block: Block | None = None
         self.unwind_block: ir.Block | None = None
         self.catch_blocks: dict[int, ir.Block] = {}
+        self.fail_blocks: dict[tuple, tuple] = {}
+        self.in_cycle = blocks_in_cycles(fn)
         entry = llfn.append_basic_block("entry")
         self.entry = ir.IRBuilder(entry)
         self.builder = self.entry
+        # Every owned slot is an element of one array, zeroed by one memset and released by one loop.
+        self.owned_total = owned_slot_count(fn)
+        self.owned_used = 0
+        self.owned_array = self.entry.alloca(VALUE, size=ir.Constant(I64, self.owned_total), name="slots")
 
     # ---- slots ---------------------------------------------------------------------------------------
     def alloca(self, ty=VALUE, name: str = ""):
         return self.entry.alloca(ty, name=name)
 
-    def owned_slot(self, name: str = "", inline_only: bool = False):
-        slot = self.alloca(VALUE, name)
-        self.entry.store(ZERO_VALUE, slot)
-        if not inline_only:
-            self.owned.append(slot)
-        return slot
+    def owned_slot(self, name: str = ""):
+        index = self.owned_used
+        self.owned_used += 1
+        assert index < self.owned_total, f"{self.fn.name}: more owned slots than counted"
+        return self.entry.gep(self.owned_array, [ir.Constant(I64, index)], source_etype=VALUE, name=name)
+
+    def finish_slots(self) -> None:
+        """Zero the owned slots on entry (the memset goes before the entry block's branch)."""
+        if self.owned_total:
+            size = ir.Constant(I64, 24 * self.owned_total)
+            self.entry.call(self.program.memset, [self.owned_array, ir.Constant(ir.IntType(8), 0), size,
+                                                  ir.Constant(I1, 0)])
 
     def dst_slot(self, instr: Instr):
-        """The slot `instr` writes its result into, emptied of the value an earlier run left there."""
+        """The slot `instr` writes its result into, emptied of the value an earlier run left there (only
+        an instruction in a loop can find one: a slot is written once per run elsewhere)."""
         slot = self.values.get(instr.dst.id)
         if slot is None:
-            kinds = instr.dst.kinds
-            slot = self.owned_slot(f"v{instr.dst.id}", inline_only=bool(kinds) and kinds <= INLINE_KINDS)
+            slot = self.owned_slot(f"v{instr.dst.id}")
             self.values[instr.dst.id] = slot
-        self.clear(slot)
+        if self.mir_block is None or self.mir_block.id in self.in_cycle:
+            kinds = instr.dst.kinds
+            if kinds and kinds <= INLINE_KINDS:
+                self.builder.store(ZERO_VALUE, slot)
+            else:
+                self.clear(slot)
         return slot
 
     def clear(self, slot) -> None:
@@ -199,14 +241,36 @@ class FunctionFrame:
 
     def fail_if(self, condition, instr: Instr, how) -> None:
         """If `condition`: record the failure (`how`: "nyrt", a message, or None when already recorded)
-        and go to the handler or unwind; the builder continues on the other path."""
-        cold = self.llfn.append_basic_block("fail")
+        and go to the handler or unwind; the builder continues on the other path. Failures of one kind
+        share one block per destination, which takes the position (and message) through phis."""
         cont = self.llfn.append_basic_block("ok")
-        self.builder.cbranch(condition, cold, cont).set_weights(ERROR_WEIGHTS)
-        self.builder.position_at_end(cold)
-        self.record_failure(instr, how)
-        self.builder.branch(self.failure_target())
+        here = self.builder.block
+        if how is None:
+            target = self.failure_target()
+        else:
+            target, phis = self.shared_failure("nyrt" if how == "nyrt" else "message")
+            phis[0].add_incoming(self.position(instr), here)
+            if how != "nyrt":
+                phis[1].add_incoming(self.program.cstring(how), here)
+        self.builder.cbranch(condition, target, cont).set_weights(ERROR_WEIGHTS)
         self.builder.position_at_end(cont)
+
+    def shared_failure(self, kind: str):
+        handler = self.mir_block.handler if self.mir_block is not None else None
+        key = (kind, handler.id if handler is not None else None)
+        found = self.fail_blocks.get(key)
+        if found is None:
+            block = self.llfn.append_basic_block(f"fail.{kind}")
+            bld = ir.IRBuilder(block)
+            if kind == "nyrt":
+                phis = (bld.phi(I32, "pos"),)
+                bld.call(declare(self.ir, "nyrt_x_fail_nyrt"), list(phis))
+            else:
+                phis = (bld.phi(I32, "pos"), bld.phi(PTR, "message"))
+                bld.call(declare(self.ir, "nyrt_x_fail"), list(phis))
+            bld.branch(self.failure_target())
+            found = self.fail_blocks[key] = (block, phis)
+        return found
 
     def fail_now(self, instr: Instr, how) -> None:
         """Fail unconditionally (a terminator: throw, rethrow, raise)."""
@@ -250,8 +314,8 @@ class FunctionFrame:
 
     # ---- leaving --------------------------------------------------------------------------------------------
     def release_owned(self) -> None:
-        for slot in self.owned:
-            self.release(slot)
+        if self.owned_total:
+            self.builder.call(self.program.release_slots_fn, [self.owned_array, ir.Constant(I64, self.owned_total)])
 
     def leave(self, status, result=None) -> None:
         """Release the owned slots and return `status` (and the typed `result`)."""

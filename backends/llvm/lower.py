@@ -100,6 +100,8 @@ class ProgramLowering:
         self.llvm_functions: dict[str, ir.Function] = {}
         self.retain_fn = self._refcount_helper("ny.retain", "nyrt_val_retain")
         self.release_fn = self._refcount_helper("ny.release", "nyrt_val_release")
+        self.release_slots_fn = self._release_slots_helper()
+        self.memset = self.ir.declare_intrinsic("llvm.memset", [PTR, I64])
         for index, (name, fn) in enumerate(module.functions.items()):
             sig = Signature(f"{self.prefix}.f{index}", [label_of(p) for p in fn.params], fn.self_value is not None,
                             result_label(fn))
@@ -200,6 +202,25 @@ class ProgramLowering:
         empty = bld.icmp_unsigned("==", tid, ir.Constant(I64, 0))
         with bld.if_then(bld.not_(bld.or_(inline, empty)), likely=False):
             bld.call(declare(self.ir, nyrt_name), [slot])
+        bld.ret_void()
+        return fn
+
+    def _release_slots_helper(self) -> ir.Function:
+        """void (ptr slots, i64 n): release n consecutive slots (a function's owned slots, on leaving)."""
+        fn = ir.Function(self.ir, ir.FunctionType(VOID, [PTR, I64]), "ny.release_slots")
+        fn.linkage = "internal"
+        slots, count = fn.args
+        entry, loop, done = (fn.append_basic_block(n) for n in ("entry", "loop", "done"))
+        bld = ir.IRBuilder(entry)
+        bld.branch(loop)
+        bld.position_at_end(loop)
+        index = bld.phi(I64)
+        index.add_incoming(ir.Constant(I64, 0), entry)
+        bld.call(self.release_fn, [bld.gep(slots, [index], source_etype=VALUE)])
+        following = bld.add(index, ir.Constant(I64, 1))
+        index.add_incoming(following, loop)
+        bld.cbranch(bld.icmp_unsigned("<", following, count), loop, done)
+        bld.position_at_end(done)
         bld.ret_void()
         return fn
 
@@ -356,6 +377,7 @@ class FunctionLowering(OpLowering):
             self.emit_block(block)
         self.mir_block = None
         self.emit_unwind()
+        self.finish_slots()
         self.entry.branch(start)
 
     def emit_block(self, block: Block) -> None:

@@ -1,5 +1,5 @@
 """The example plugins' sample programs and the MapBox parity program (abi.md 7.3), run as a user runs them
-(`nyash run --mode M --config plugins/NAME/nyash.toml PROGRAM`) in the interpreter and the VM.
+(`nyash run --mode M --config plugins/NAME/nyash.toml PROGRAM`) in every available mode.
 
 Each sample plugins/NAME/NAME.ny must print plugins/NAME/NAME.out; plugins/map_parity.ny must print
 plugins/map_parity.out with the builtin MapBox (no config) and with each of map_c, map_ny and map_unified.
@@ -7,14 +7,15 @@ Programs run in a temporary directory (FileBox's sample writes a file there).
 """
 from __future__ import annotations
 
+import os
 import subprocess
 
 import pytest
 
-from nyash_run.modes import ExecutionMode, available_modes
+from nyash_run.modes import available_modes
 from plugin_build import MAPS, PLUGINS, nyash_command
 
-MODES = [mode.value for mode in available_modes() if mode in (ExecutionMode.INTERP, ExecutionMode.VM)]
+MODES = [mode.value for mode in available_modes()]
 SAMPLES = ("counter", "file", "fixture", *MAPS)
 
 
@@ -101,3 +102,34 @@ def test_an_array_stored_in_a_plugin_map_is_the_same_array(supplier, built_plugi
     (tmp_path / "main.ny").write_text(ARRAY_SHARING, encoding="utf-8")
     proc = run(["run", "--config", str(PLUGINS / supplier / "nyash.toml"), "main.ny"], tmp_path)
     assert (proc.returncode, proc.stdout) == (0, "[1]\n[1, 2]\n"), proc.stderr
+
+
+NATIVE = pytest.mark.skipif("llvm" not in MODES, reason="native builds need the LLVM backend")
+
+
+@NATIVE
+@pytest.mark.parametrize("supplier", ["builtin", *MAPS])
+def test_native_executable_prints_the_same_with_every_map(supplier, built_plugins, tmp_path):
+    """A native build loads its plugins at start-up from nyash.toml (NYASH_CONFIG names one explicitly)."""
+    exe = tmp_path / "map_parity"
+    build = run(["build", str(PLUGINS / "map_parity.ny"), "-o", str(exe)], tmp_path)
+    assert build.returncode == 0, build.stderr
+    env = dict(os.environ)
+    env.pop("NYASH_CONFIG", None)
+    if supplier != "builtin":
+        env["NYASH_CONFIG"] = str(PLUGINS / supplier / "nyash.toml")
+    proc = subprocess.run([str(exe)], cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120)
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert proc.stdout == (PLUGINS / "map_parity.out").read_text(encoding="utf-8")
+
+
+@NATIVE
+@pytest.mark.parametrize("name", ["counter", "fixture"])
+def test_native_executable_finds_the_toml_next_to_its_program(name, built_plugins, tmp_path):
+    folder = PLUGINS / name
+    exe = tmp_path / name
+    build = run(["build", str(folder / f"{name}.ny"), "-o", str(exe)], tmp_path)
+    assert build.returncode == 0, build.stderr
+    proc = subprocess.run([str(exe)], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == (folder / f"{name}.out").read_text(encoding="utf-8")

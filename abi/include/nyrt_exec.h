@@ -152,7 +152,8 @@ int32_t nyrt_x_argv(int64_t argc, const char *const *argv, nyrt_nyash_value *out
  * division by zero, call depth). Returns NYRT_X_FAIL. */
 int32_t nyrt_x_fail(int32_t pos, const char *message);
 /* After a nyrt or nyrt_x call failed at instruction `pos`: nyrt's last error message becomes the pending
- * exception at pos, unless one is already pending. Returns NYRT_X_FAIL. */
+ * exception at pos, unless one is already pending (then pos only fills in a position it lacks, -1: the innermost
+ * known position wins, as the VM's locate). Returns NYRT_X_FAIL. */
 int32_t nyrt_x_fail_nyrt(int32_t pos);
 /* throw v at pos: an ErrorBox is thrown as is, anything else as ErrorBox(display(v)). Returns NYRT_X_FAIL. */
 int32_t nyrt_x_throw(int32_t pos, const nyrt_nyash_value *v);
@@ -162,7 +163,9 @@ int32_t nyrt_x_rethrow(const nyrt_nyash_value *exc);
  * the original position for nyrt_x_rethrow); nothing is pending afterwards. */
 int32_t nyrt_x_catch(nyrt_nyash_value *out);
 int32_t nyrt_x_pending(void);              /* 1 while an exception is pending */
-const char *nyrt_x_pending_message(void);  /* its message ("" if none) */
+/* What an uncaught error prints after "error: " ("" if none): a runtime error's message, or "Uncaught exception:
+ * MSG" for a thrown ErrorBox (errors.py user_message). */
+const char *nyrt_x_pending_message(void);
 int32_t nyrt_x_pending_pos(void);          /* its position, -1 if none */
 void nyrt_x_clear_pending(void);
 

@@ -403,6 +403,8 @@ static const char *unloaded_name(uint64_t type_id);
 nyrt_err nyrt_call_id(const nyrt_nyash_value *self, uint64_t method_id, const char *method,
                       const nyrt_nyash_value *args, size_t argc, nyrt_nyash_value *ret) {
     nyrt_val_void(ret);
+    if (nyrt_inst_of(self))
+        return nyrt_inst_call(self, method_id, method, argc, ret);
     if (nyrt_host_is_object(self)) {
         if (!method)
             return nyrt_plugin_fail(NYRT_E_NOT_FOUND, "a host object's method must be called by name");
@@ -519,7 +521,7 @@ const char *nyrt_tb_short_name_of(uint64_t type_id) {
 
 nyrt_err nyrt_call_display(const nyrt_nyash_value *v, nyrt_nyash_value *out) {
     char text[160];
-    if (is_inline(v) || (!nyrt_host_is_object(v) && nyrt_core_index(v->type_id) >= 0))
+    if (is_inline(v) || nyrt_inst_of(v) || (!nyrt_host_is_object(v) && nyrt_core_index(v->type_id) >= 0))
         return nyrt_val_display(v, out);
     nyrt_err r = nyrt_call(v, "toString", NULL, 0, out);
     if (r != NYRT_E_NOT_FOUND)

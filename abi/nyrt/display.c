@@ -162,7 +162,10 @@ static void leaf_display(nyrt_buf *b, const nyrt_nyash_value *v, int32_t kind) {
         nyrt_buf_adds(b, "MathBox()");
         break;
     default:
-        foreign_display(b, v);
+        if (nyrt_inst_of(v))
+            nyrt_inst_display(b, nyrt_inst_of(v));   /* a user box: never its own toString (display.py) */
+        else
+            foreign_display(b, v);
     }
 }
 

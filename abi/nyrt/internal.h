@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "nyrt.h"
+#include "nyrt_exec.h"
 
 /* ---- objects ------------------------------------------------------------------------------------------ */
 typedef struct nyrt_obj {
@@ -70,7 +71,42 @@ typedef struct nyrt_res {
 typedef struct nyrt_errobj {
     nyrt_obj h;
     nyrt_str *message;
+    int32_t origin;         /* position of the throw this ErrorBox was last caught from (nyrt_x_catch), -1 none */
+    int32_t runtime;        /* 1: made by nyrt_x_catch from a runtime error (rethrown as that error, not as a throw) */
 } nyrt_errobj;
+
+/* A user-box instance or singleton (nyrt_exec.h). Not a core type and not in the registry: its type_id is
+ * nyrt_inst_tid (the fast key of NYRT_X_INSTANCE_TYPE), its box_handle the object's address, its metadata 0.
+ * The layout is fixed on every target (pointers padded to 8 bytes) because compiled code reads declared field
+ * i at byte offset NYRT_INST_FIELDS + 24 * i from the object's address:
+ *     0 h (refcount, kind NYRT_KIND_INSTANCE)   8 dead   16 cls   24 serial   32 extra   40 fields[cls->nfields]
+ * `dead` sits where nyrt_cont has it, so instances are freed through values.c's dead list (no recursion).
+ * Fields a class does not declare, created by assignment, live in `extra` (NULL until the first one). */
+#define NYRT_KIND_INSTANCE 13   /* beyond the core kinds (NYRT_TID_*) */
+#define NYRT_INST_FIELDS 40
+
+typedef struct nyrt_inst_field {
+    char *name;             /* owned copy (nyrt_mem_alloc, NUL-terminated) */
+    size_t name_len;
+    nyrt_nyash_value value;
+} nyrt_inst_field;
+
+typedef struct nyrt_inst_extra {
+    size_t len, cap;
+    nyrt_inst_field items[];
+} nyrt_inst_extra;
+
+typedef struct nyrt_inst {
+    nyrt_obj h;
+    union { struct nyrt_cont *dead; uint64_t dead_word_; };
+    union { const nyrt_x_class *cls; uint64_t cls_word_; };
+    int64_t serial;
+    union { nyrt_inst_extra *extra; uint64_t extra_word_; };
+    nyrt_nyash_value fields[];
+} nyrt_inst;
+
+_Static_assert(offsetof(nyrt_inst, fields) == NYRT_INST_FIELDS, "compiled code reads fields at offset 40");
+_Static_assert(offsetof(nyrt_inst, dead) == offsetof(nyrt_cont, dead), "instances use the dead list");
 
 /* ---- core type ids (values.c) ------------------------------------------------------------------------ */
 extern uint64_t nyrt_core_ids[NYRT_CORE_COUNT];   /* fast keys, filled by nyrt_init */
@@ -177,6 +213,28 @@ nyrt_err nyrt_core_call(const nyrt_nyash_value *self, uint64_t method_id, const 
 
 /* ---- output (misc.c): ConsoleBox writes here ------------------------------------------------------------ */
 void nyrt_write(const char *p, size_t n);
+
+/* ---- user-box instances (exec.c; the layout is above) --------------------------------------------------- */
+extern uint64_t nyrt_inst_tid;   /* fast key of NYRT_X_INSTANCE_TYPE, set by nyrt_init (values.c) */
+static inline nyrt_inst *nyrt_inst_of(const nyrt_nyash_value *v) {
+    return v && nyrt_inst_tid && v->type_id == nyrt_inst_tid ? (nyrt_inst *)(uintptr_t)v->box_handle : NULL;
+}
+void nyrt_inst_destroy(nyrt_inst *o);                         /* release every field, free */
+void nyrt_inst_display(nyrt_buf *b, const nyrt_inst *o);      /* "<Name instance #N>", "<Name_singleton instance #N>" */
+/* nyrt_call_id on an instance: toString/0 is its display string, else "Method 'NAME' not found in CLASS". */
+nyrt_err nyrt_inst_call(const nyrt_nyash_value *self, uint64_t method_id, const char *method, size_t argc,
+                        nyrt_nyash_value *ret);
+/* The fast key of the registered plugin type whose short name is `name` (registry.c), or 0. */
+uint64_t nyrt_tb_plugin_type_named(const char *name);
+/* exec.c's helpers for exec_calls.c */
+int32_t nyrt_x_errorf(const char *fmt, ...);               /* record a kind-1 error, return NYRT_X_FAIL */
+const char *nyrt_x_name(int64_t name_id);                   /* the program's name text, NULL out of range */
+const nyrt_x_class *nyrt_x_class_at(int64_t cls);           /* the program's class, NULL out of range */
+int64_t nyrt_x_class_named(const char *name);               /* class index by name, -1 when none */
+const nyrt_x_entry *nyrt_x_method(const nyrt_x_class *c, int64_t name_id);   /* method entry or NULL */
+nyrt_inst *nyrt_x_new_inst(const nyrt_x_class *c);          /* next serial, fields void; NULL: OOM recorded */
+void nyrt_inst_value(const nyrt_inst *o, nyrt_nyash_value *out);   /* a value referring to o (no retain) */
+nyrt_str *nyrt_x_display(const nyrt_nyash_value *v);        /* display via nyrt_call_display (+1), NULL: failed */
 
 /* Method results that cannot fail: set *ret and report success. */
 static inline nyrt_err ret_int(int64_t v, nyrt_nyash_value *ret) {

@@ -68,6 +68,8 @@ nyrt_err nyrt_errbox_new_len(const char *utf8, size_t len, nyrt_nyash_value *out
     }
     nyrt_obj_init(&e->h, NYRT_TID_ERROR);
     e->message = m;
+    e->origin = -1;             /* set by nyrt_x_catch (exec.c) */
+    e->runtime = 0;
     nyrt_val_of_obj(e, out);
     return NYRT_OK;
 }

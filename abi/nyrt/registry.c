@@ -318,6 +318,13 @@ void nyrt_tb_restore_core(void) {
     }
 }
 
+uint64_t nyrt_tb_plugin_type_named(const char *name) {
+    for (size_t i = 0; i < capacity; i++)
+        if (table[i] && table[i]->plugin_id >= 0 && table[i]->short_name && strcmp(table[i]->short_name, name) == 0)
+            return table[i]->tb->fast_key;
+    return 0;
+}
+
 int32_t nyrt_tb_owner(uint64_t fast_key) {
     nyrt_tb_entry *e = nyrt_tb_entry_of(fast_key);
     return e ? e->plugin_id : -2;

@@ -4,6 +4,8 @@
  * A value is core when its type_id is one of the 13 core ids: Integer, Float, Bool, Null and Void are
  * inline; String, Array, Map, Console, Math, Result and Error are nyrt objects while nyrt serves the type
  * (nyash.toml may hand a core type to a plugin, then its values go through dispatch.c like any plugin's).
+ * User-box instances (exec.c) are nyrt objects too, of kind NYRT_KIND_INSTANCE, though not a core type:
+ * they are counted, freed through the dead list, compared by identity and named by their class.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 #include "internal.h"
 
 uint64_t nyrt_core_ids[NYRT_CORE_COUNT];
+uint64_t nyrt_inst_tid;   /* user-box instances (internal.h): not core, not registered */
 static uint8_t served[NYRT_CORE_COUNT];
 
 /* type_id -> core index in one probe: ids are random 64-bit numbers, so some 6- or 8-bit window of them
@@ -49,6 +52,8 @@ static void build_slots(void) {
 void nyrt_core_served_changed(void) {
     if (!nyrt_core_ids[0])
         return;                                 /* before nyrt_init computed the ids */
+    if (!nyrt_inst_tid)
+        nyrt_inst_tid = nyrt_fast_key(NYRT_X_INSTANCE_TYPE);
     if (!slot_mask)
         build_slots();
     for (int32_t k = 0; k < NYRT_CORE_COUNT; k++)
@@ -148,6 +153,9 @@ static void destroy(nyrt_obj *o) {
     case NYRT_TID_RESULT:
         nyrt_res_destroy((nyrt_res *)o);
         break;
+    case NYRT_KIND_INSTANCE:
+        nyrt_inst_destroy((nyrt_inst *)o);
+        break;
     default:                                   /* Console, Math */
         nyrt_obj_free(o, sizeof(nyrt_obj));
     }
@@ -157,7 +165,7 @@ void nyrt_obj_release(nyrt_obj *o) {
     if (o->refcount == NYRT_IMMORTAL || --o->refcount)
         return;
     uint32_t k = o->kind;
-    if (k != NYRT_TID_ARRAY && k != NYRT_TID_MAP && k != NYRT_TID_RESULT) {
+    if (k != NYRT_TID_ARRAY && k != NYRT_TID_MAP && k != NYRT_TID_RESULT && k != NYRT_KIND_INSTANCE) {
         destroy(o);
         return;
     }
@@ -181,6 +189,8 @@ void nyrt_val_retain(const nyrt_nyash_value *v) {
     int32_t k = raw_index(v->type_id);
     if (k >= 0 && served[k] && is_boxed_kind(k))
         nyrt_obj_retain((nyrt_obj *)(uintptr_t)v->box_handle);
+    else if (k < 0 && nyrt_inst_of(v))
+        nyrt_obj_retain((nyrt_obj *)(uintptr_t)v->box_handle);
     else if (k < 0 || !served[k] || k == NYRT_TID_HOST)
         nyrt_dispatch_retain(v);
 }
@@ -191,12 +201,17 @@ void nyrt_val_release(const nyrt_nyash_value *v) {
     int32_t k = raw_index(v->type_id);
     if (k >= 0 && served[k] && is_boxed_kind(k))
         nyrt_obj_release((nyrt_obj *)(uintptr_t)v->box_handle);
+    else if (k < 0 && nyrt_inst_of(v))
+        nyrt_obj_release((nyrt_obj *)(uintptr_t)v->box_handle);
     else if (k < 0 || !served[k] || k == NYRT_TID_HOST)
         nyrt_dispatch_release(v);
 }
 
 int64_t nyrt_val_refcount(const nyrt_nyash_value *v) {
     int32_t k = nyrt_val_kind(v);
+    nyrt_inst *o = k < 0 ? nyrt_inst_of(v) : NULL;
+    if (o)
+        return (int64_t)o->h.refcount;
     return is_boxed_kind(k) ? (int64_t)((nyrt_obj *)(uintptr_t)v->box_handle)->refcount : -1;
 }
 
@@ -224,6 +239,9 @@ const char *nyrt_val_type_name(const nyrt_nyash_value *v) {
     int32_t k = v ? raw_index(v->type_id) : -1;
     if (k >= 0)
         return core_box_names[k];             /* a replaced core type keeps its spec name too */
+    nyrt_inst *o = nyrt_inst_of(v);
+    if (o)
+        return o->cls->name;                  /* a user box: its class name (language.md 6.1) */
     nyrt_tb_entry *e = v ? nyrt_tb_entry_of(v->type_id) : NULL;
     return e && e->short_name ? e->short_name : "UnknownBox";
 }

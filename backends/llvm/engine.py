@@ -100,6 +100,29 @@ class ObjectCache:
             return None
         return payload
 
+    def load_meta(self, key: str) -> str | None:
+        try:
+            return (self.directory / f"{key}.meta").read_text(encoding="utf-8")
+        except OSError:
+            return None
+
+    def store_meta(self, key: str, meta: str) -> None:
+        self._atomic_write(self.directory / f"{key}.meta", meta.encode("utf-8"))
+
+    def _atomic_write(self, path: Path, data: bytes) -> None:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    out.write(data)
+                os.replace(tmp, path)
+            except BaseException:
+                os.unlink(tmp)
+                raise
+        except OSError:
+            pass
+
     def store(self, key: str, payload: bytes) -> None:
         """Best effort: a read-only or full disk only means the next run compiles again."""
         try:
@@ -123,6 +146,7 @@ class JitModule:
     addresses: dict[str, int]
     cache_hit: bool
     timings_ms: dict[str, float] = field(default_factory=dict)
+    meta: str | None = None           # what add_source's producer stored beside the object
 
 
 class JitEngine:
@@ -191,31 +215,48 @@ class JitEngine:
         `cache`: True for the user cache directory, an ObjectCache, or None/False for none. IR already added
         in this process (same key) is not added again: its earlier JitModule is returned.
         """
+        return self.add_source(self.cache_key(ir_text, opt_level), lambda: (ir_text, None), names, opt_level,
+                               cache, needs_meta=False)
+
+    def source_key(self, source_id: str, opt_level: int) -> str:
+        """A cache key for code identified by `source_id` (e.g. a hash of the MIR and of the lowering's own
+        source) instead of its IR text, so that a hit needs no lowering at all."""
+        return hashlib.sha256(f"{self.identity}|O{opt_level}|source|{source_id}".encode()).hexdigest()
+
+    def add_source(self, key: str, produce, names: list[str], opt_level: int = DEFAULT_OPT_LEVEL,
+                   cache: ObjectCache | None | bool = True, needs_meta: bool = True) -> JitModule:
+        """Like add_ir, for IR made only on a miss: `produce()` returns (IR text, metadata string or None);
+        the metadata is stored beside the object and handed back on a hit (JitModule.meta). With
+        `needs_meta`, an object whose metadata is missing counts as a miss."""
         if cache is True:
             cache = ObjectCache()
         with self._lock:
-            key = self.cache_key(ir_text, opt_level)
             known = self._loaded.get(key)
             if known is not None:
-                return JitModule(key, {n: known.addresses[n] for n in names}, known.cache_hit, {})
+                return JitModule(key, {n: known.addresses[n] for n in names}, known.cache_hit, {}, known.meta)
             clash = sorted(set(names) & self._symbols)
             if clash:
                 raise JitError(f"symbols already defined in the JIT: {', '.join(clash[:5])}")
             cached = cache.load(key) if cache else None
+            meta = cache.load_meta(key) if cached is not None else None
             timings: dict[str, float] = {}
-            if cached is not None:
+            if cached is not None and (meta is not None or not needs_meta):
                 start = time.perf_counter()
                 self.ee.add_object_file(self.llvm.ObjectFileRef.from_data(cached))
                 self.ee.finalize_object()
                 timings["load_ms"] = _ms_since(start)
             else:
+                cached = None
+                ir_text, meta = produce()
                 self._compile(ir_text, key, names, opt_level, cache or None, timings)
+                if cache and meta is not None:
+                    cache.store_meta(key, meta)
             addresses = {name: self.ee.get_function_address(name) for name in names}
             missing = [name for name, address in addresses.items() if not address]
             if missing:
                 raise JitError(f"not defined by the module: {', '.join(missing)}")
             self._symbols.update(names)
-            jm = JitModule(key, addresses, cached is not None, timings)
+            jm = JitModule(key, addresses, cached is not None, timings, meta)
             self._loaded[key] = jm
             return jm
 

@@ -76,6 +76,21 @@ def program_prefix(module: Module, exports: tuple[str, ...] = ()) -> str:
     return "ny_" + hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+_version: str | None = None
+
+
+def lowering_version() -> str:
+    """A hash of the lowering's own source files: cached objects keyed by MIR are invalid once it changes."""
+    global _version
+    if _version is None:
+        from pathlib import Path
+        digest = hashlib.sha256()
+        for path in sorted(Path(__file__).parent.glob("*.py")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        _version = digest.hexdigest()[:16]
+    return _version
+
+
 def result_label(fn: Function) -> str:
     labels = {label_of(i.args[0]) for b in fn.blocks for i in b.instrs if i.name == "RETURN"}
     return labels.pop() if len(labels) == 1 and labels <= TYPED.keys() else "dyn"

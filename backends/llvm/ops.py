@@ -269,12 +269,46 @@ class OpLowering(FunctionFrame):
 
     def op_CALL_METHOD(self, i: Instr):
         name, recv, args = i.args[0], i.args[1], i.args[2:]
+        if recv.type in ("array", "argv") and self.array_method(i, name, self.v(recv), list(args)):
+            return
         out = self.result_slot(i)
         status = self.builder.call(declare(self.ir, "nyrt_x_call_method"), [
             self.depth, self.dyn(recv), self.i64(self.program.name_id(name)), self.i64(signed(method_key(name, len(args)))),
             self.args_array(args), self.i64(len(args)), out])
         self.check_status(status, i)
         self.finish_result(i, out)
+
+    def array_method(self, i: Instr, name: str, recv, args) -> bool:
+        """ArrayBox's hottest methods as direct nyrt calls (ArrayBox is never replaced by a plugin, so a
+        value labelled `array` is nyrt's); the results are runtime/containers.py's. False: not one of them."""
+        bld = self.builder
+        if name in ("length", "size", "len") and not args:
+            length = bld.call(declare(self.ir, "nyrt_arr_len"), [recv])
+            if i.dst is not None:
+                self.define(i, length, "int")
+            return True
+        if name == "get" and len(args) == 1 and label_of(args[0]) == "int":
+            out = self.result_slot(i)
+            bld.call(declare(self.ir, "nyrt_arr_get"), [recv, self.v(args[0]), out])
+            self.finish_result(i, out)
+            return True
+        if name == "push" and len(args) == 1:
+            bld.call(declare(self.ir, "nyrt_arr_push"), [recv, self.dyn(args[0])])
+            self.define_string(i, "ok")
+            return True
+        if name == "set" and len(args) == 2 and label_of(args[0]) == "int":
+            status = bld.call(declare(self.ir, "nyrt_arr_set"), [recv, self.v(args[0]), self.dyn(args[1])])
+            if i.dst is not None:
+                ok = self.program.string_constant(bld, "ok")
+                bad = self.program.string_constant(bld, "Error: index out of bounds")
+                chosen = bld.select(bld.icmp_signed("==", status, ir.Constant(I32, 0)), ok, bad)
+                self.copy(chosen, self.dst_slot(i), retain=False)              # immortal Strings
+            return True
+        return False
+
+    def define_string(self, i: Instr, text: str) -> None:
+        if i.dst is not None:
+            self.copy(self.program.string_constant(self.builder, text), self.dst_slot(i), retain=False)
 
     def op_CALL_BARE(self, i: Instr):
         name, me, _fvar, args = i.args[0], i.args[1], i.args[2], i.args[3:]

@@ -9,21 +9,29 @@ Main.main through function pointers, and reads an uncaught failure back (message
 """
 from __future__ import annotations
 
+import json
 import time
 
-from nyash_run.diagnostics import plural
+from nyash_run.diagnostics import Span, plural
 from nyash_run.runtime import output
 from nyash_run.runtime.errors import NyashRuntimeError
 
-from .engine import engine
-from .lower import lower_program
+from .engine import DEFAULT_OPT_LEVEL, engine
+from .lower import lower_program, lowering_version, program_prefix
+
+
+_library: str | None = None
 
 
 def nyrt():
-    """(ffi, lib) of nyrt, with nyrt's symbols visible to JIT code."""
+    """(ffi, lib) of nyrt, with nyrt's symbols visible to JIT code (the library cffi loaded, found once per
+    process: the cache directory may change later, e.g. in tests, but the loaded nyrt does not)."""
+    global _library
     from nyash_run.abi import binding, build
     ffi, lib = binding.get()
-    engine().load_library(str(build.build()))
+    if _library is None:
+        _library = str(build.build())
+        engine().load_library(_library)
     return ffi, lib
 
 
@@ -31,15 +39,26 @@ class LLVMProgram:
     def __init__(self, module, preload=None):
         self.module = module
         self.preload = preload                   # loads the configured plugins into nyrt before running
-        start = time.perf_counter()
-        self.lowered = lower_program(module)
-        self.timings = {"lower_ms": round((time.perf_counter() - start) * 1000, 3)}
+        self.timings: dict[str, float] = {}
         self.ffi, self.lib = nyrt()
-        jm = engine().add_ir(self.lowered.ir_text, [self.lowered.program_symbol])
+        jit = engine()
+        prefix = program_prefix(module)
+        # Keyed by the MIR and the lowering's own source: an unchanged program is not even lowered again.
+        key = jit.source_key(f"{prefix}|{lowering_version()}", DEFAULT_OPT_LEVEL)
+        jm = jit.add_source(key, lambda: self._lower(module), [f"{prefix}_program"])
         self.timings.update(jm.timings_ms)
         self.cache_hit = jm.cache_hit
-        accessor = self.ffi.cast("void *(*)(void)", jm.addresses[self.lowered.program_symbol])
+        meta = json.loads(jm.meta)
+        self.positions = [Span(*p) if p is not None else None for p in meta["positions"]]
+        accessor = self.ffi.cast("void *(*)(void)", jm.addresses[f"{prefix}_program"])
         self.table = self.ffi.cast("nyrt_x_program *", accessor())
+
+    def _lower(self, module) -> tuple[str, str]:
+        start = time.perf_counter()
+        lowered = lower_program(module)
+        self.timings["lower_ms"] = round((time.perf_counter() - start) * 1000, 3)
+        positions = [[s.file, s.line, s.col] if s is not None else None for s in lowered.positions]
+        return lowered.ir_text, json.dumps({"positions": positions})
 
     def run(self, argv: list[str]):
         ffi, lib = self.ffi, self.lib
@@ -100,6 +119,6 @@ class LLVMProgram:
         message = ffi.string(lib.nyrt_x_pending_message()).decode("utf-8", "replace")
         pos = lib.nyrt_x_pending_pos()
         lib.nyrt_x_clear_pending()
-        span = self.lowered.positions[pos] if 0 <= pos < len(self.lowered.positions) else None
+        span = self.positions[pos] if 0 <= pos < len(self.positions) else None
         raise NyashRuntimeError(message, span)
 

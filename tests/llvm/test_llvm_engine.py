@@ -77,3 +77,28 @@ def test_the_backend_package_and_engine_module_do_not_import_llvmlite():
             "print('llvmlite' in sys.modules)\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.stdout.strip() == "False", proc.stderr
+
+
+PROGRAM_SCRIPT = r"""
+import json, sys
+from nyash_run.driver import build_mir
+from nyash_run.syntax.loader import load_program
+from nyash_run.backends.llvm.program import LLVMProgram
+from nyash_run.runtime.output import Capture
+program = LLVMProgram(build_mir(load_program(sys.argv[1])))
+with Capture() as out:
+    program.run([])
+print(json.dumps({"hit": program.cache_hit, "lowered": "lower_ms" in program.timings, "out": out.text()}))
+"""
+
+
+def test_an_unchanged_program_is_neither_lowered_nor_compiled_again(program, tmp_path):
+    path = program("box P {\n init { x }\n}\nlocal p = new P()\np.x = 41\nprint(p.x + 1)\n")
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "xdg"))
+    runs = []
+    for _ in range(2):
+        proc = subprocess.run([sys.executable, "-c", PROGRAM_SCRIPT, str(path)], capture_output=True, text=True,
+                              env=env, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        runs.append(json.loads(proc.stdout))
+    assert [(r["hit"], r["lowered"], r["out"]) for r in runs] == [(False, True, "42\n"), (True, False, "42\n")]

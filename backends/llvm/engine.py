@@ -76,6 +76,11 @@ def code_model_for(triple: str) -> tuple[str, str]:
 
 
 def cache_root() -> Path:
+    """NYASH_LLVM_CACHE when set (tests isolate the object cache this way without rebuilding nyrt), else
+    $XDG_CACHE_HOME/nyash_run/llvm."""
+    override = os.environ.get("NYASH_LLVM_CACHE")
+    if override:
+        return Path(override)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "nyash_run" / "llvm"
 

@@ -31,15 +31,15 @@ def test_version_option_prints_version(nyash):
 def test_help_lists_every_command(nyash):
     result = nyash("--help")
     assert result.status == 0
-    for command in ("run", "check", "dump", "conformance"):
+    for command in ("run", "check", "dump", "build", "conformance"):
         assert command in result.stdout
 
 
 def test_mode_not_in_this_build_is_a_usage_error(nyash, program):
     program('print("x")\n')
-    result = nyash("run", "--mode", "llvm", "main.ny")
+    result = nyash("run", "--mode", "wasm", "main.ny")
     assert result.status == 2
-    assert result.stderr.strip() == "nyash: error: mode 'llvm' is not available in this build"
+    assert result.stderr.strip() == "nyash: error: mode 'wasm' is not available in this build"
     assert result.stdout == ""
 
 

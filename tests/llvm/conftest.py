@@ -14,8 +14,8 @@ from nyash_run.syntax.loader import load_program  # noqa: E402
 
 @pytest.fixture(autouse=True)
 def private_cache(tmp_path, monkeypatch):
-    """Compiled objects go to a temporary cache, never the user's."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    """Compiled objects go to a temporary cache, never the user's (nyrt's own build cache is shared)."""
+    monkeypatch.setenv("NYASH_LLVM_CACHE", str(tmp_path / "llvm-cache"))
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ PROGRAM = ("function fib(n) { if n < 2 { return n } return fib(n - 1) + fib(n - 
 
 
 def run_script(path, cache_home) -> dict:
-    env = dict(os.environ, XDG_CACHE_HOME=str(cache_home))
+    env = dict(os.environ, NYASH_LLVM_CACHE=str(cache_home / "nyash_run" / "llvm"))
     proc = subprocess.run([sys.executable, "-c", SCRIPT, str(path)], capture_output=True, text=True, env=env,
                           timeout=120)
     assert proc.returncode == 0, proc.stderr
@@ -94,7 +94,7 @@ print(json.dumps({"hit": program.cache_hit, "lowered": "lower_ms" in program.tim
 
 def test_an_unchanged_program_is_neither_lowered_nor_compiled_again(program, tmp_path):
     path = program("box P {\n init { x }\n}\nlocal p = new P()\np.x = 41\nprint(p.x + 1)\n")
-    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "xdg"))
+    env = dict(os.environ, NYASH_LLVM_CACHE=str(tmp_path / "llvm"))
     runs = []
     for _ in range(2):
         proc = subprocess.run([sys.executable, "-c", PROGRAM_SCRIPT, str(path)], capture_output=True, text=True,

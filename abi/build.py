@@ -1,6 +1,6 @@
 """Build nyrt (abi/nyrt/*.c) with cffi in API mode, into the user's cache, on first use.
 
-In: the C sources and the two headers of abi/. Out: `load() -> (ffi, lib)`, the built module (cached per
+In: the C sources and the headers of abi/. Out: `load() -> (ffi, lib)`, the built module (cached per
 process, `nyrt_init()` already called); `build()`, the path of the built extension (compiling it if needed);
 `build_static(out_dir)`, nyrt as a static library for native executables; `cdef_text()`, the cffi
 declarations derived from the headers. `python -m nyash_run.abi.build` builds eagerly and prints where.
@@ -13,9 +13,10 @@ with one atomic rename; a process that loses the race uses the winner's build. F
 NyrtBuildError with one line saying what went wrong (no compiler, or the compiler's first error) and the full
 compiler output in `.log`.
 
-The cdef is never written by hand: it is nyrt_typebox.h followed by nyrt.h with comments, preprocessor lines
-(except simple integer #defines, their `u` suffixes stripped), layout asserts and the C++ guards removed,
-then abi/nyrt/python_hooks.h (the callbacks Python implements), when present.
+The cdef is never written by hand: it is nyrt_typebox.h, nyrt.h and nyrt_exec.h with comments, preprocessor
+lines (except simple integer #defines, their `u` suffixes stripped), layout asserts and the C++ guards removed,
+then abi/nyrt/python_hooks.h (the callbacks Python implements), when present. Function-pointer typedefs and
+declarations spanning lines pass through as they are (pycparser reads them).
 """
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ from typing import Any, Callable
 ABI_DIR = Path(__file__).resolve().parent
 INCLUDE_DIR = ABI_DIR / "include"
 SOURCE_DIR = ABI_DIR / "nyrt"
-HEADERS = ("nyrt_typebox.h", "nyrt.h")
+HEADERS = ("nyrt_typebox.h", "nyrt.h", "nyrt_exec.h")
 HOOKS = SOURCE_DIR / "python_hooks.h"
 MODULE_NAME = "_nyrt"
 CFLAGS = ["-std=c11", "-O2", "-Wall", "-Wextra"]
@@ -103,7 +104,8 @@ def header_cdef(text: str) -> str:
 
 
 def cdef_text(include: Path | None = None, nyrt: Path | None = None) -> str:
-    """nyrt_typebox.h + nyrt.h (+ python_hooks.h) as a cffi cdef (of the given copy, else of abi/)."""
+    """nyrt_typebox.h + nyrt.h + nyrt_exec.h (+ python_hooks.h) as a cffi cdef (of the given copy, else of
+    abi/)."""
     include, hooks = include or INCLUDE_DIR, (nyrt or SOURCE_DIR) / HOOKS.name
     parts = [header_cdef((include / name).read_text(encoding="utf-8")) for name in HEADERS]
     if hooks.exists():
@@ -220,7 +222,7 @@ def _compile_into(directory: Path, include: Path, nyrt: Path) -> Path:
     ffi = cffi.FFI()
     ffi.cdef(cdef_text(include, nyrt))
     ffi.set_source(
-        MODULE_NAME, '#include "nyrt.h"\n',
+        MODULE_NAME, "".join(f'#include "{name}"\n' for name in HEADERS),
         sources=[str(p) for p in sorted(nyrt.glob("*.c"))],
         include_dirs=[str(include), str(nyrt)],
         extra_compile_args=CFLAGS,

@@ -174,7 +174,7 @@ void nyrt_x_clear_pending(void);
  * compiled, else the current directory; NYASH_CONFIG overrides), program init, top-level statements,
  * Main's singleton and Main.main(args) on a thread with a large stack; uncaught errors rendered on stderr as
  * the other modes do ("where: error: message", then the context lines); returns the exit status: 0, main's
- * Int & 255, 1 for an uncaught error, 2 when the plugins cannot be loaded. */
+ * Int & 255, 1 for an uncaught error or when the plugins cannot be loaded (as `nyash run`). */
 int nyrt_x_native_main(const nyrt_x_program *program, int argc, char **argv);
 /* Load every enabled plugin of a nyash.toml v3 file (abi.md section 6, the subset abi/config.py accepts:
  * [plugins.NAME] tables with path, abi, types, enabled, symbols; "{ext}" in a path; paths relative to the

@@ -233,6 +233,14 @@ class FunctionFrame:
     def position(self, instr: Instr) -> ir.Constant:
         return ir.Constant(I32, self.program.position(instr.span))
 
+    def poll_failed(self) -> None:
+        """Quiet convention: return at once while the module's failure flag is set."""
+        if not self.sig.flagged:
+            return
+        flag = self.builder.load(self.program.failed_flag, typ=I32)
+        with self.builder.if_then(self.builder.icmp_signed("!=", flag, ir.Constant(I32, 0)), likely=False):
+            self.builder.ret(ir.Constant(TYPED[self.sig.ret], 0))
+
     def check_status(self, status, instr: Instr, pending: bool = False) -> None:
         """Fail at `instr` unless `status` (a nyrt or nyrt_x status, or a callee's) is 0. `pending`: the
         failure is already recorded (a compiled callee, a throw)."""
@@ -284,11 +292,21 @@ class FunctionFrame:
             self.builder.call(declare(self.ir, "nyrt_x_fail"), [self.position(instr), self.program.cstring(how)])
 
     def failure_target(self) -> ir.Block:
+        if self.sig.flagged:
+            return self.flag_failure_block()
         handler = self.mir_block.handler if self.mir_block is not None else None
         if handler is not None:
             return self.catch_block(handler)
         if self.unwind_block is None:
             self.unwind_block = self.llfn.append_basic_block("unwind")
+        return self.unwind_block
+
+    def flag_failure_block(self) -> ir.Block:
+        if self.unwind_block is None:
+            self.unwind_block = self.llfn.append_basic_block("failed")
+            bld = ir.IRBuilder(self.unwind_block)
+            bld.store(ir.Constant(I32, 1), self.program.failed_flag)
+            bld.ret(ir.Constant(TYPED[self.sig.ret], 0))
         return self.unwind_block
 
     def catch_block(self, handler: Block) -> ir.Block:
@@ -308,7 +326,7 @@ class FunctionFrame:
         return block
 
     def emit_unwind(self) -> None:
-        if self.unwind_block is not None:
+        if self.unwind_block is not None and not self.sig.flagged:
             self.builder = ir.IRBuilder(self.unwind_block)
             self.leave(ir.Constant(I32, 1))
 
@@ -320,6 +338,9 @@ class FunctionFrame:
     def leave(self, status, result=None) -> None:
         """Release the owned slots and return `status` (and the typed `result`)."""
         self.release_owned()
+        if self.sig.flagged:
+            self.builder.ret(result if result is not None else ir.Constant(TYPED[self.sig.ret], 0))
+            return
         if self.sig.ret == "dyn":
             self.builder.ret(status)
             return
@@ -341,7 +362,7 @@ class FunctionFrame:
         params = [self.as_label(a, p) for a, p in zip(args, callee.params)]
         out = self.result_slot(instr) if callee.ret == "dyn" else None
         value, status = self.program.emit_call(self.builder, name, self.builder.add(self.depth, ir.Constant(I64, 1)),
-                                               out, me, params)
+                                               out, me, params, quiet_caller=self.sig.flagged)
         self.check_status(status, instr, pending=True)
         if callee.ret == "dyn":
             self.finish_result(instr, out)

@@ -44,10 +44,13 @@ class Signature:
     params: list[str]          # int / float / bool / dyn per parameter (me excluded)
     has_me: bool
     ret: str                   # int / float / bool / dyn
+    flagged: bool = False      # quiet convention: plain result, failure in the module's flag (see QUIET_OPS)
 
     def llvm_type(self) -> ir.FunctionType:
         head = [I64] + ([PTR] if self.ret == "dyn" else []) + ([PTR] if self.has_me else [])
         params = head + [TYPED.get(p, PTR) for p in self.params]
+        if self.flagged:
+            return ir.FunctionType(TYPED[self.ret], params)
         if self.ret == "dyn":
             return ir.FunctionType(I32, params)
         return ir.FunctionType(ir.LiteralStructType([TYPED[self.ret], I32]), params)
@@ -91,6 +94,37 @@ def lowering_version() -> str:
     return _version
 
 
+# Functions built only of these ops, on Int/Float/Bool values, calling only functions like themselves, use
+# the quiet convention: `T f(i64 depth, params)` with no status. A failure records the pending exception in
+# nyrt, sets the module's flag `ny.failed` and returns 0; a quiet caller goes on regardless, since nothing it
+# does can be observed (no output, no stores), and stops soon: every quiet function returns at once while the
+# flag is set, tested on entry and at the top of every block on a cycle. A caller of the other convention
+# tests and clears the flag after the call. Measured on fib(35): with a status after every call LLVM cannot
+# turn the second recursive call into a loop (2.5x gcc -O2); the quiet form lets it.
+QUIET_OPS = frozenset({"CONST", "BINOP", "UNOP", "TRUTHY", "CHECK_BOUND", "JUMP", "BRANCH", "RETURN", "CALL", "RAISE"})
+
+
+def quiet_functions(module: Module) -> set[str]:
+    """The functions that may use the quiet convention (the greatest set closed under their calls)."""
+    def typed_only(fn: Function) -> bool:
+        if fn.kind != "function" or fn.self_value is not None or result_label(fn) not in TYPED:
+            return False
+        values = list(fn.params) + [p for b in fn.blocks for p in b.params]
+        values += [i.dst for b in fn.blocks for i in b.instrs if i.dst is not None]
+        return all(label_of(v) in TYPED for v in values) and all(
+            b.handler is None and all(i.name in QUIET_OPS for i in b.instrs) for b in fn.blocks)
+    quiet = {name for name, fn in module.functions.items() if typed_only(fn)}
+    changed = True
+    while changed:
+        changed = False
+        for name in sorted(quiet):
+            calls = {i.args[0] for b in module.functions[name].blocks for i in b.instrs if i.name == "CALL"}
+            if not calls <= quiet:
+                quiet.discard(name)
+                changed = True
+    return quiet
+
+
 def result_label(fn: Function) -> str:
     labels = {label_of(i.args[0]) for b in fn.blocks for i in b.instrs if i.name == "RETURN"}
     return labels.pop() if len(labels) == 1 and labels <= TYPED.keys() else "dyn"
@@ -111,15 +145,22 @@ class ProgramLowering:
         self._cstrings: dict[str, ir.GlobalVariable] = {}
         self._string_slots: dict[str, ir.GlobalVariable] = {}
         self.globals: dict[str, ir.GlobalVariable] = {}
+        self._field_tables: dict[str, ir.GlobalVariable] = {}
+        # The class table is referred to by field lookups while functions are lowered; its contents come last.
+        self.classes_global = ir.GlobalVariable(self.ir, ir.ArrayType(CLASS, max(1, len(module.classes))), "classes")
+        self.classes_global.linkage, self.classes_global.global_constant = "internal", True
         self.signatures: dict[str, Signature] = {}
         self.llvm_functions: dict[str, ir.Function] = {}
         self.retain_fn = self._refcount_helper("ny.retain", "nyrt_val_retain")
         self.release_fn = self._refcount_helper("ny.release", "nyrt_val_release")
         self.release_slots_fn = self._release_slots_helper()
         self.memset = self.ir.declare_intrinsic("llvm.memset", [PTR, I64])
+        self.failed_flag = ir.GlobalVariable(self.ir, I32, "ny.failed")
+        self.failed_flag.linkage, self.failed_flag.initializer = "internal", ir.Constant(I32, 0)
+        quiet = quiet_functions(module)
         for index, (name, fn) in enumerate(module.functions.items()):
             sig = Signature(f"{self.prefix}.f{index}", [label_of(p) for p in fn.params], fn.self_value is not None,
-                            result_label(fn))
+                            result_label(fn), name in quiet)
             llfn = ir.Function(self.ir, sig.llvm_type(), sig.symbol)
             llfn.linkage = "internal"
             self.signatures[name], self.llvm_functions[name] = sig, llfn
@@ -185,6 +226,20 @@ class ProgramLowering:
                 return None
         return index
 
+    def declares_field(self, name: str) -> bool:
+        return any(name in info.fields for info in self.module.classes.values())
+
+    def field_table(self, name: str) -> ir.GlobalVariable:
+        """i32[class index]: where field `name` is in each class's instances, -1 where it is not declared."""
+        table = self._field_tables.get(name)
+        if table is None:
+            values = [info.fields.index(name) if name in info.fields else -1 for info in self.module.classes.values()]
+            ty = ir.ArrayType(I32, len(values))
+            table = ir.GlobalVariable(self.ir, ty, f"fields.{len(self._field_tables)}")
+            table.linkage, table.global_constant, table.initializer = "internal", True, ir.Constant(ty, values)
+            self._field_tables[name] = table
+        return table
+
     def ancestors(self, name: str) -> set[str]:
         seen, stack = set(), list(self.module.classes[name].parents)
         while stack:
@@ -195,11 +250,17 @@ class ProgramLowering:
         return seen
 
     # ---- calls ------------------------------------------------------------------------------------------
-    def emit_call(self, builder: ir.IRBuilder, name: str, depth, out, me, params: list):
+    def emit_call(self, builder: ir.IRBuilder, name: str, depth, out, me, params: list, quiet_caller: bool = False):
         """Call MIR function `name`; (typed result or None, status)."""
         sig = self.signatures[name]
         args = [depth] + ([out] if sig.ret == "dyn" else []) + ([me] if sig.has_me else []) + params
         result = builder.call(self.llvm_functions[name], args)
+        if sig.flagged:
+            if quiet_caller:
+                return result, ir.Constant(I32, 0)
+            status = builder.load(self.failed_flag, typ=I32)
+            builder.store(ir.Constant(I32, 0), self.failed_flag)
+            return result, status
         if sig.ret == "dyn":
             return None, result
         return builder.extract_value(result, 0), builder.extract_value(result, 1)
@@ -296,7 +357,9 @@ class ProgramLowering:
         main_pos = self.position(module.main_span)
         names = self.array_constant("names", PTR, [self.cstring(n) for n in self.names])
         positions = self.array_constant("positions", POSITION, [self.position_constant(s) for s in self.positions])
-        fields = [ir.Constant(I64, len(classes)), self.array_constant("classes", CLASS, classes),
+        class_type = self.classes_global.value_type
+        self.classes_global.initializer = ir.Constant(class_type, classes or [ir.Constant(CLASS, None)])
+        fields = [ir.Constant(I64, len(classes)), self.classes_global,
                   ir.Constant(I64, len(self.names)), names, ir.Constant(I64, len(self.positions)), positions,
                   top, main, ir.Constant(I64, self.class_index.get("Main", -1) if module.main else -1),
                   ir.Constant(I64, module.main_arity), ir.Constant(I64, main_pos), self.cstring(module.file or "")]
@@ -385,6 +448,7 @@ class FunctionLowering(OpLowering):
                 self.param_slots[param.id] = self.alloca(TYPED[label]) if label != "dyn" else self.owned_slot(f"p{param.id}")
         start = self.llfn.append_basic_block("start")
         self.builder = ir.IRBuilder(start)
+        self.poll_failed()
         if fn.guarded_entry is not None:
             self.guarded_entry(*fn.guarded_entry)
         self.builder.branch(self.blocks[fn.entry.id])
@@ -398,6 +462,8 @@ class FunctionLowering(OpLowering):
     def emit_block(self, block: Block) -> None:
         self.mir_block = block
         self.builder = ir.IRBuilder(self.blocks[block.id])
+        if block.id in self.in_cycle:
+            self.poll_failed()
         for param in block.params:
             slot = self.param_slots[param.id]
             label = label_of(param)

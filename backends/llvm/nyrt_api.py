@@ -22,6 +22,8 @@ VALUE = ir.LiteralStructType([I64, I64, I64])     # type_id, box_handle, metadat
 VALUE_SIZE = 24
 META_INLINE = 1
 INSTANCE_FIELDS_OFFSET = 40                       # nyrt_inst.fields[0] (abi/nyrt/internal.h)
+INSTANCE_CLASS_OFFSET = 16                        # nyrt_inst.cls: the address of its nyrt_x_class
+CLASS_SIZE = 72                                   # sizeof(nyrt_x_class)
 
 # nyrt_x_entry, nyrt_x_class, nyrt_x_position, nyrt_x_program (nyrt_exec.h), field by field
 ENTRY = ir.LiteralStructType([I64, I64, PTR])

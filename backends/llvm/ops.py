@@ -17,10 +17,11 @@ from llvmlite import ir
 from nyash_run.mir.ir import UNBOUND, Instr
 
 from .frame import TYPED, FunctionFrame, label_of
-from .nyrt_api import F64, I1, I32, I64, INSTANCE_FIELDS_OFFSET, META_INLINE, PTR, TID, VALUE, declare, value_field, method_key, signed
+from .nyrt_api import CLASS_SIZE, F64, I1, I32, I64, INSTANCE_CLASS_OFFSET, INSTANCE_FIELDS_OFFSET, INSTANCE_TID, META_INLINE, PTR, TID, VALUE, declare, value_field, method_key, signed
 
 ICMP = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "==": "==", "!=": "!="}
 FCMP_ORDERED = {"<", "<=", ">", ">=", "=="}          # NaN makes these false; `!=` is unordered (true)
+INLINE_INT_OPS = {"+", "-", "*", "/", "%", "<", "<=", ">", ">=", "==", "!="}
 NYRT_OPS = {"+": 0, "-": 1, "*": 2, "/": 3, "%": 4, "<": 5, "<=": 6, ">": 7, ">=": 8, "==": 9, "!=": 10}
 
 
@@ -53,11 +54,83 @@ class OpLowering(FunctionFrame):
             return self.define(i, *self.bool_binop(op, self.v(lhs), self.v(rhs)))
         if op in ("==", "!=") and "bool" in kinds and "dyn" not in kinds:    # a Bool never equals a number
             return self.define(i, ir.Constant(I1, int(op == "!=")), "bool")
+        if op in INLINE_INT_OPS and self.may_be_int(lhs) and self.may_be_int(rhs):
+            return self.binop_int_guarded(i, op, lhs, rhs)
+        self.binop_call(i, op, lhs, rhs)
+
+    def binop_call(self, i: Instr, op: str, lhs, rhs) -> None:
         out = self.result_slot(i)
         status = self.builder.call(declare(self.ir, "nyrt_op_binary"),
                                    [ir.Constant(I32, NYRT_OPS[op]), self.dyn(lhs), self.dyn(rhs), out])
         self.check_status(status, i)
         self.finish_result(i, out)
+
+    @staticmethod
+    def may_be_int(value) -> bool:
+        label = label_of(value)
+        return label == "int" or (label == "dyn" and (not value.kinds or bool({"int", "dyn"} & value.kinds)))
+
+    def int_payload(self, value):
+        """(is an Int, its i64 payload) of a value labelled int or dyn."""
+        if label_of(value) == "int":
+            return ir.Constant(I1, 1), self.v(value)
+        slot = self.v(value)
+        tid = self.builder.load(value_field(self.builder, slot, 0), typ=I64)
+        is_int = self.builder.icmp_unsigned("==", tid, ir.Constant(I64, signed(TID["int"])))
+        return is_int, self.builder.load(value_field(self.builder, slot, 1), typ=I64)
+
+    def binop_int_guarded(self, i: Instr, op: str, lhs, rhs) -> None:
+        """A dynamic operation whose operands are usually Ints: Int arithmetic inline when both are,
+        nyrt_op_binary otherwise (Floats, Strings, overflowing nothing: + - * wrap in both)."""
+        bld = self.builder
+        a_int, a = self.int_payload(lhs)
+        b_int, b = self.int_payload(rhs)
+        want = label_of(i.dst)
+        result_type = I1 if op in ICMP else I64
+        out = None
+        if want == "dyn":
+            out = self.dst_slot(i)
+        fast_ok = bld.and_(a_int, b_int)
+        if op in ("/", "%"):          # zero and -1 divisors take nyrt's path (its error; MIN / -1)
+            unsigned_b = bld.add(b, ir.Constant(I64, 1))
+            fast_ok = bld.and_(fast_ok, bld.icmp_unsigned(">", unsigned_b, ir.Constant(I64, 1)))
+        with bld.if_else(fast_ok, likely=True) as (fast, slow):
+            with fast:
+                if op in ICMP:
+                    value = bld.icmp_signed(ICMP[op], a, b)
+                else:
+                    value = {"+": bld.add, "-": bld.sub, "*": bld.mul, "/": bld.sdiv, "%": bld.srem}[op](a, b)
+                if out is not None:
+                    self.box_into(value, "bool" if op in ICMP else "int", out)
+                fast_block = bld.block
+            with slow:
+                scratch = out if out is not None else self.scratch()
+                status = bld.call(declare(self.ir, "nyrt_op_binary"),
+                                  [ir.Constant(I32, NYRT_OPS[op]), self.dyn(lhs), self.dyn(rhs), scratch])
+                self.check_status(status, i)
+                slow_value = None if out is not None else self.unbox(scratch, want)
+                slow_block = bld.block
+        if out is None:
+            merged = bld.phi(self.llvm_type(want))
+            merged.add_incoming(self.convert_fast(value, op, want, fast_block), fast_block)
+            merged.add_incoming(slow_value, slow_block)
+            self.values[i.dst.id] = merged
+
+    def convert_fast(self, value, op: str, want: str, block):
+        """The inline result as `want` (computed in `block`, converted at its end)."""
+        have = "bool" if op in ICMP else "int"
+        if have == want:
+            return value
+        saved = self.builder.block
+        self.builder.position_before(block.terminator)
+        converted = self.builder.sitofp(value, F64) if want == "float" else self.builder.icmp_signed(
+            "!=", value, ir.Constant(I64, 0)) if want == "bool" else self.builder.zext(value, I64)
+        self.builder.position_at_end(saved)
+        return converted
+
+    @staticmethod
+    def llvm_type(label: str):
+        return TYPED[label]
 
     def int_binop(self, i: Instr, op: str, a, b):
         bld = self.builder
@@ -210,14 +283,45 @@ class OpLowering(FunctionFrame):
         address = bld.add(handle, self.i64(INSTANCE_FIELDS_OFFSET + 24 * index))
         return bld.inttoptr(address, PTR)
 
+    def declared_field(self, obj, name: str):
+        """(found, address) of field `name` of a value whose class is known only at run time: an instance
+        whose class declares the field finds it through a per-name table of indexes by class."""
+        bld = self.builder
+        slot = self.dyn(obj)
+        tid = bld.load(value_field(bld, slot, 0), typ=I64)
+        is_instance = bld.icmp_unsigned("==", tid, ir.Constant(I64, signed(INSTANCE_TID)))
+        handle = bld.load(value_field(bld, slot, 1), typ=I64)
+        start = bld.block
+        with bld.if_then(is_instance, likely=True):
+            cls = bld.load(bld.inttoptr(bld.add(handle, self.i64(INSTANCE_CLASS_OFFSET)), PTR), typ=I64)
+            offset = bld.sub(cls, bld.ptrtoint(self.program.classes_global, I64))
+            table = self.program.field_table(name)
+            loaded = bld.load(bld.gep(table, [bld.udiv(offset, self.i64(CLASS_SIZE))], source_etype=I32), typ=I32)
+            inside = bld.block
+        index = bld.phi(I32)
+        index.add_incoming(ir.Constant(I32, -1), start)
+        index.add_incoming(loaded, inside)
+        found = bld.icmp_signed(">=", index, ir.Constant(I32, 0))
+        address = bld.add(handle, bld.add(self.i64(INSTANCE_FIELDS_OFFSET), bld.mul(bld.sext(index, I64), self.i64(24))))
+        return found, bld.inttoptr(address, PTR), slot
+
     def op_GET_FIELD(self, i: Instr):
         name, obj = i.args
         address = self.field_address(obj, name)
         if address is not None:
             return self.move_or_copy_slot(i, address)
         out = self.result_slot(i)
-        status = self.builder.call(declare(self.ir, "nyrt_x_get_field"), [self.dyn(obj), self.program.cstring(name), out])
-        self.check_status(status, i)
+        if not self.program.declares_field(name):
+            status = self.builder.call(declare(self.ir, "nyrt_x_get_field"), [self.dyn(obj), self.program.cstring(name), out])
+            self.check_status(status, i)
+            return self.finish_result(i, out)
+        found, address, slot = self.declared_field(obj, name)
+        with self.builder.if_else(found, likely=True) as (fast, slow):
+            with fast:
+                self.copy(address, out)
+            with slow:
+                status = self.builder.call(declare(self.ir, "nyrt_x_get_field"), [slot, self.program.cstring(name), out])
+                self.check_status(status, i)
         self.finish_result(i, out)
 
     def op_SET_FIELD(self, i: Instr):
@@ -225,9 +329,18 @@ class OpLowering(FunctionFrame):
         address = self.field_address(obj, name)
         if address is not None:
             return self.store_owned(address, value)
-        status = self.builder.call(declare(self.ir, "nyrt_x_set_field"),
-                                   [self.dyn(obj), self.program.cstring(name), self.dyn(value)])
-        self.check_status(status, i)
+        if not self.program.declares_field(name):
+            status = self.builder.call(declare(self.ir, "nyrt_x_set_field"),
+                                       [self.dyn(obj), self.program.cstring(name), self.dyn(value)])
+            return self.check_status(status, i)
+        found, address, slot = self.declared_field(obj, name)
+        with self.builder.if_else(found, likely=True) as (fast, slow):
+            with fast:
+                self.store_owned(address, value)
+            with slow:
+                status = self.builder.call(declare(self.ir, "nyrt_x_set_field"),
+                                           [slot, self.program.cstring(name), self.dyn(value)])
+                self.check_status(status, i)
 
     def op_NEW(self, i: Instr):
         box, args = i.args[0], i.args[1:]

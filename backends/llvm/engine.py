@@ -41,8 +41,8 @@ from pathlib import Path
 # compiling costs 1.5-4 ms at IR O0 and 3-9 ms at O1-O3 (no clear difference between those three); an
 # Int loop ran 61 / 38 / 33 / 33 ms at IR O0 / O1 / O2 / O3 and fib(30) 4.1 / 3.7 / 3.7 / 3.7 ms. Codegen
 # level 0 made fib(30) 5.5 ms against 3.7 ms at 1-3.
-DEFAULT_OPT_LEVEL = 2
-CODEGEN_OPT_LEVEL = 2
+DEFAULT_OPT_LEVEL = int(os.environ.get("NYASH_LLVM_OPT", "2"))        # overridable for measurements
+CODEGEN_OPT_LEVEL = int(os.environ.get("NYASH_LLVM_CODEGEN_OPT", "2"))
 
 CACHE_FORMAT = b"NYLLVMO1"          # file magic; bump to invalidate every cached object
 ERR_POS_SYMBOL = "nyash_jit_err_pos"  # int32 slot: the position id of the last error (see lower.py)

@@ -100,7 +100,7 @@ nyrt_err nyrt_arr_get(const nyrt_nyash_value *arr, int64_t i, nyrt_nyash_value *
     if (!a)
         return not_array(arr);
     if (i < 0 || (uint64_t)i >= a->len) {
-        nyrt_val_null(out);
+        nyrt_v_null(out);
         return NYRT_OK;
     }
     *out = a->items[i];
@@ -132,7 +132,7 @@ static nyrt_err m_pop(const nyrt_nyash_value *self, const nyrt_arg *a, size_t ar
     (void)a, (void)argc;
     nyrt_arr *arr = SELF;
     if (!arr->len)
-        nyrt_val_null(ret);
+        nyrt_v_null(ret);
     else
         *ret = arr->items[--arr->len];   /* the array's reference moves to the caller */
     return NYRT_OK;
@@ -170,7 +170,7 @@ static nyrt_err m_remove(const nyrt_nyash_value *self, const nyrt_arg *a, size_t
     nyrt_arr *arr = SELF;
     int64_t i = a[0].i;
     if (i < 0 || (uint64_t)i >= arr->len) {
-        nyrt_val_null(ret);
+        nyrt_v_null(ret);
         return NYRT_OK;
     }
     *ret = arr->items[i];

@@ -32,7 +32,7 @@ static nyrt_err m_to_string(const nyrt_nyash_value *self, const nyrt_arg *a, siz
 
 static nyrt_err m_equals(const nyrt_nyash_value *self, const nyrt_arg *a, size_t argc, nyrt_nyash_value *ret) {
     (void)argc;
-    nyrt_val_bool(nyrt_val_equals(self, a[0].v), ret);
+    nyrt_v_bool(nyrt_val_equals(self, a[0].v), ret);
     return NYRT_OK;
 }
 
@@ -184,7 +184,7 @@ static nyrt_err arity_error(const cmethod *c, size_t got) {
 
 /* Check and convert one argument by its signature letter (left to right: the first bad one is reported). */
 static nyrt_err convert(const cmethod *c, char letter, const nyrt_nyash_value *v, nyrt_arg *out) {
-    int32_t k = nyrt_val_kind(v);
+    int32_t k = nyrt_kind_of(v);
     out->v = v;
     out->s = NULL;
     out->owned_s = 0;
@@ -234,8 +234,8 @@ static nyrt_err invoke(const cmethod *c, const nyrt_nyash_value *self, const nyr
 
 nyrt_err nyrt_core_call(const nyrt_nyash_value *self, uint64_t method_id, const char *method,
                         const nyrt_nyash_value *args, size_t argc, nyrt_nyash_value *ret) {
-    nyrt_val_void(ret);
-    int32_t kind = nyrt_val_kind(self);
+    nyrt_v_void(ret);
+    int32_t kind = nyrt_kind_of(self);
     if (kind < 0 || kind == NYRT_TID_HOST)
         return nyrt_fail(NYRT_E_TYPE, "nyrt_core_call: not a core value");
     const cmethod *c = by_id(kind, method_id);
@@ -246,7 +246,7 @@ nyrt_err nyrt_core_call(const nyrt_nyash_value *self, uint64_t method_id, const 
     if (c) {
         nyrt_err e = invoke(c, self, args, argc, ret);
         if (e != NYRT_OK)
-            nyrt_val_void(ret);
+            nyrt_v_void(ret);
         return e;
     }
     if (!method)
@@ -265,11 +265,11 @@ static int32_t kind_of_env(const void *env) {
 
 static nyrt_err ny_create(void *ctx, nyrt_nyash_value *out) {
     switch (kind_of_env(ctx)) {
-    case NYRT_TID_INTEGER: nyrt_val_int(0, out); return NYRT_OK;
-    case NYRT_TID_FLOAT: nyrt_val_float(0.0, out); return NYRT_OK;
-    case NYRT_TID_BOOL: nyrt_val_bool(0, out); return NYRT_OK;
-    case NYRT_TID_NULL: nyrt_val_null(out); return NYRT_OK;
-    case NYRT_TID_VOID: nyrt_val_void(out); return NYRT_OK;
+    case NYRT_TID_INTEGER: nyrt_v_int(0, out); return NYRT_OK;
+    case NYRT_TID_FLOAT: nyrt_v_float(0.0, out); return NYRT_OK;
+    case NYRT_TID_BOOL: nyrt_v_bool(0, out); return NYRT_OK;
+    case NYRT_TID_NULL: nyrt_v_null(out); return NYRT_OK;
+    case NYRT_TID_VOID: nyrt_v_void(out); return NYRT_OK;
     case NYRT_TID_STRING: return nyrt_str_new("", 0, out);
     case NYRT_TID_ARRAY: return nyrt_arr_new(out);
     case NYRT_TID_MAP: return nyrt_map_new(out);
@@ -297,7 +297,7 @@ static nyrt_err ny_invoke_by_name(nyrt_nyash_value *self, const char *method, co
 static nyrt_err host_invoke_by_id(nyrt_nyash_value *self, uint64_t method, const nyrt_nyash_value *args,
                                   size_t argc, nyrt_nyash_value *ret) {
     (void)self, (void)method, (void)args, (void)argc;
-    nyrt_val_void(ret);
+    nyrt_v_void(ret);
     return NYRT_E_NOT_FOUND;                   /* the host knows its methods by name only */
 }
 
@@ -332,7 +332,7 @@ static void c_host_release(void *inst) { nyrt_host_release((uint64_t)(uintptr_t)
 
 /* Every core value to its C representation (BORROW: valid while val is). A Float points into val itself. */
 static nyrt_err c_from_nyash(const nyrt_nyash_value *val, void **out, nyrt_ownership *own) {
-    int32_t kind = nyrt_val_kind(val);
+    int32_t kind = nyrt_kind_of(val);
     *own = NYRT_OWN_BORROW;
     switch (kind) {
     case NYRT_TID_INTEGER: case NYRT_TID_BOOL: *out = (void *)(intptr_t)(int64_t)val->box_handle; return NYRT_OK;
@@ -372,7 +372,7 @@ static nyrt_err c_void_to(const void *inst, nyrt_nyash_value *out, nyrt_ownershi
 
 static nyrt_err c_float_to(const void *inst, nyrt_nyash_value *out, nyrt_ownership *own) {
     *own = NYRT_OWN_BORROW;
-    nyrt_val_float(inst ? *(const double *)inst : 0.0, out);
+    nyrt_v_float(inst ? *(const double *)inst : 0.0, out);
     return NYRT_OK;
 }
 

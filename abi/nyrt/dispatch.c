@@ -247,7 +247,7 @@ static nyrt_err from_c_plugin(nyrt_tb_entry *e, int32_t callee, void *p, nyrt_ow
  * TRANSFER / CLONE hands over a host_alloc'd cell holding a +1 value (nyrt takes it, frees the cell). */
 static nyrt_err from_c_any(int32_t callee, void *p, nyrt_ownership rown, nyrt_nyash_value *ret) {
     if (!p) {
-        nyrt_val_void(ret);
+        nyrt_v_void(ret);
         return NYRT_OK;
     }
     *ret = *(const nyrt_nyash_value *)p;
@@ -269,18 +269,18 @@ static nyrt_err from_c(uint64_t ret_tid, int32_t callee, void *p, nyrt_ownership
     if (ret_tid == any_tid)
         return from_c_any(callee, p, rown, ret);
     switch (ret_tid ? nyrt_core_index(ret_tid) : NYRT_TID_VOID) {
-    case NYRT_TID_INTEGER: nyrt_val_int((int64_t)(intptr_t)p, ret); return NYRT_OK;
-    case NYRT_TID_BOOL: nyrt_val_bool(p != NULL, ret); return NYRT_OK;
-    case NYRT_TID_NULL: nyrt_val_null(ret); return NYRT_OK;
-    case NYRT_TID_VOID: nyrt_val_void(ret); return NYRT_OK;
+    case NYRT_TID_INTEGER: nyrt_v_int((int64_t)(intptr_t)p, ret); return NYRT_OK;
+    case NYRT_TID_BOOL: nyrt_v_bool(p != NULL, ret); return NYRT_OK;
+    case NYRT_TID_NULL: nyrt_v_null(ret); return NYRT_OK;
+    case NYRT_TID_VOID: nyrt_v_void(ret); return NYRT_OK;
     case NYRT_TID_FLOAT:
-        nyrt_val_float(p ? *(const double *)p : 0.0, ret);
+        nyrt_v_float(p ? *(const double *)p : 0.0, ret);
         break;
     case NYRT_TID_STRING:
         if (p)
             r = nyrt_str_new((const char *)p, strlen((const char *)p), ret);
         else
-            nyrt_val_null(ret);
+            nyrt_v_null(ret);
         break;
     case NYRT_TID_HOST:
         return NYRT_E_TYPE;
@@ -389,7 +389,7 @@ static nyrt_err plugin_call(nyrt_tb_entry *e, const nyrt_nyash_value *self, uint
     int logged = nyrt_host_call_end(r, detail, sizeof detail);
     if (r == NYRT_OK)
         return NYRT_OK;
-    nyrt_val_void(ret);
+    nyrt_v_void(ret);
     method_label(e, id, method, label, sizeof label);
     if (!logged && r == NYRT_E_NOT_FOUND)
         snprintf(detail, sizeof detail, "unknown method %s/%zu", label, argc);
@@ -402,7 +402,7 @@ static const char *unloaded_name(uint64_t type_id);
 
 nyrt_err nyrt_call_id(const nyrt_nyash_value *self, uint64_t method_id, const char *method,
                       const nyrt_nyash_value *args, size_t argc, nyrt_nyash_value *ret) {
-    nyrt_val_void(ret);
+    nyrt_v_void(ret);
     if (nyrt_inst_of(self))
         return nyrt_inst_call(self, method_id, method, argc, ret);
     if (nyrt_host_is_object(self)) {
@@ -450,7 +450,7 @@ static nyrt_err create_raw(const nyrt_typebox *tb, nyrt_nyash_value *out) {
 
 nyrt_err nyrt_tb_create(const nyrt_typebox *tb, nyrt_nyash_value *out) {
     char detail[512];
-    nyrt_val_void(out);
+    nyrt_v_void(out);
     nyrt_tb_entry *e = tb ? nyrt_tb_entry_of(tb->fast_key) : NULL;
     if (!e || e->tb != tb)
         return nyrt_plugin_fail(NYRT_E_STATE, "the TypeBox is not registered");
@@ -461,7 +461,7 @@ nyrt_err nyrt_tb_create(const nyrt_typebox *tb, nyrt_nyash_value *out) {
     if (!nyrt_host_call_end(r, detail, sizeof detail))
         snprintf(detail, sizeof detail, "%s", r == NYRT_E_STATE ? "create returned nothing" : "no detail");
     if (r != NYRT_OK) {
-        nyrt_val_void(out);
+        nyrt_v_void(out);
         return call_failed(e->short_name, "create", r, detail);
     }
     count_plugin(e->plugin_id, +1);
@@ -484,7 +484,7 @@ static int arity_ok(const nyrt_tb_entry *e, size_t argc) {
 
 nyrt_err nyrt_tb_new(uint64_t fast_key, const nyrt_nyash_value *args, size_t argc, nyrt_nyash_value *out) {
     nyrt_nyash_value born;
-    nyrt_val_void(out);
+    nyrt_v_void(out);
     nyrt_tb_entry *e = nyrt_tb_entry_of(fast_key);
     if (!e)
         return call_failed(unloaded_name(fast_key), "birth", NYRT_E_STATE, "the type's plugin is not loaded");
@@ -502,7 +502,7 @@ nyrt_err nyrt_tb_new(uint64_t fast_key, const nyrt_nyash_value *args, size_t arg
         nyrt_val_release(&born);
         if (r != NYRT_OK) {
             nyrt_val_release(out);
-            nyrt_val_void(out);
+            nyrt_v_void(out);
         }
     }
     if (r == NYRT_OK && e->meta.singleton) {

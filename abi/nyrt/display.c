@@ -260,7 +260,7 @@ static void display_container(nyrt_buf *b, nyrt_obj *root) {
             pop_frame(&st);
             continue;
         }
-        int32_t kind = nyrt_val_kind(v);
+        int32_t kind = nyrt_kind_of(v);
         if (kind == NYRT_TID_ARRAY || kind == NYRT_TID_RESULT)
             open_container(b, &st, (nyrt_obj *)(uintptr_t)v->box_handle);
         else
@@ -274,7 +274,7 @@ static void display_container(nyrt_buf *b, nyrt_obj *root) {
 
 /* ---- entry points ---------------------------------------------------------------------------------------- */
 void nyrt_disp_append(nyrt_buf *b, const nyrt_nyash_value *v) {
-    int32_t kind = nyrt_val_kind(v);
+    int32_t kind = nyrt_kind_of(v);
     if (kind == NYRT_TID_ARRAY || kind == NYRT_TID_RESULT)
         display_container(b, (nyrt_obj *)(uintptr_t)v->box_handle);
     else

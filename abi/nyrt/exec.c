@@ -207,7 +207,7 @@ nyrt_inst *nyrt_x_new_inst(const nyrt_x_class *c) {
     o->serial = ++serial;
     o->extra = NULL;
     for (int64_t i = 0; i < c->nfields; i++)
-        nyrt_val_void(&o->fields[i]);
+        nyrt_v_void(&o->fields[i]);
     return o;
 }
 
@@ -270,7 +270,7 @@ int32_t nyrt_x_singleton(int64_t depth, int64_t cls, nyrt_nyash_value *out) {
             if (depth + 1 > NYRT_X_MAX_DEPTH)
                 return nyrt_x_errorf("Maximum call depth exceeded");
             nyrt_inst_value(o, &me);
-            nyrt_val_void(&scratch);
+            nyrt_v_void(&scratch);
             if (c->static_init(depth + 1, &me, NULL, &scratch) != NYRT_X_OK)
                 return NYRT_X_FAIL;            /* the singleton stays created, as in the VM */
             nyrt_val_release(&scratch);
@@ -329,7 +329,7 @@ static nyrt_nyash_value *add_field(nyrt_inst *o, const char *name) {
     nyrt_inst_field *f = &x->items[x->len++];
     f->name = copy;
     f->name_len = nlen;
-    nyrt_val_void(&f->value);
+    nyrt_v_void(&f->value);
     return &f->value;
 }
 

@@ -22,7 +22,7 @@ static int32_t run(const nyrt_x_entry *e, int64_t depth, const nyrt_nyash_value 
     nyrt_nyash_value r;
     if (depth + 1 > NYRT_X_MAX_DEPTH)
         return nyrt_x_errorf("Maximum call depth exceeded");
-    nyrt_val_void(&r);
+    nyrt_v_void(&r);
     if (e->fn(depth + 1, me, args, &r) != NYRT_X_OK)
         return NYRT_X_FAIL;
     if (out)
@@ -215,34 +215,34 @@ static int32_t new_string(const nyrt_nyash_value *a, int64_t n, nyrt_nyash_value
 static int32_t new_integer(const nyrt_nyash_value *a, int64_t n, nyrt_nyash_value *out) {
     int64_t x = 0;
     nyrt_str *s = n ? nyrt_str_of(a) : NULL;
-    int32_t k = n ? nyrt_val_kind(a) : NYRT_TID_INTEGER;
+    int32_t k = n ? nyrt_kind_of(a) : NYRT_TID_INTEGER;
     if (k == NYRT_TID_INTEGER)
         x = n ? nyrt_val_as_int_raw(a) : 0;
     else if (k == NYRT_TID_FLOAT)
         x = float_to_int(nyrt_val_as_float_raw(a));
     else if (!s || !parse_i64(s->bytes, s->len, &x))
         return conversion_error(a, "integer");
-    nyrt_val_int(x, out);
+    nyrt_v_int(x, out);
     return NYRT_X_OK;
 }
 
 static int32_t new_float(const nyrt_nyash_value *a, int64_t n, nyrt_nyash_value *out) {
     double x = 0.0;
     nyrt_str *s = n ? nyrt_str_of(a) : NULL;
-    int32_t k = n ? nyrt_val_kind(a) : NYRT_TID_FLOAT;
+    int32_t k = n ? nyrt_kind_of(a) : NYRT_TID_FLOAT;
     if (k == NYRT_TID_FLOAT)
         x = n ? nyrt_val_as_float_raw(a) : 0.0;
     else if (k == NYRT_TID_INTEGER)
         x = (double)nyrt_val_as_int_raw(a);
     else if (!s || !parse_float(s->bytes, s->len, &x))
         return conversion_error(a, "float");
-    nyrt_val_float(x, out);
+    nyrt_v_float(x, out);
     return NYRT_X_OK;
 }
 
 static int32_t new_bool(const nyrt_nyash_value *a, int64_t n, nyrt_nyash_value *out) {
-    if (!n || nyrt_val_kind(a) == NYRT_TID_BOOL) {
-        nyrt_val_bool(n ? (int32_t)a->box_handle : 0, out);
+    if (!n || nyrt_kind_of(a) == NYRT_TID_BOOL) {
+        nyrt_v_bool(n ? (int32_t)a->box_handle : 0, out);
         return NYRT_X_OK;
     }
     nyrt_str *s = nyrt_x_display(a);
@@ -257,14 +257,14 @@ static int32_t new_bool(const nyrt_nyash_value *a, int64_t n, nyrt_nyash_value *
     nyrt_buf_free(&b);
     if (!t && !f)
         return conversion_error(a, "boolean");
-    nyrt_val_bool(t, out);
+    nyrt_v_bool(t, out);
     return NYRT_X_OK;
 }
 
 static int32_t new_other(const char *name, const nyrt_nyash_value *a, nyrt_nyash_value *out) {
     nyrt_err r;
     if (strcmp(name, "NullBox") == 0) {
-        nyrt_val_null(out);
+        nyrt_v_null(out);
         return NYRT_X_OK;
     }
     if (strcmp(name, "ResultBox") == 0)

@@ -165,7 +165,7 @@ void nyrt_host_release(uint64_t handle) {
 
 nyrt_err nyrt_host_call(uint64_t handle, const char *method, const nyrt_nyash_value *args, size_t argc,
                         nyrt_nyash_value *ret) {
-    nyrt_val_void(ret);
+    nyrt_v_void(ret);
     if (!obj_call)
         return nyrt_plugin_fail(NYRT_E_NOT_FOUND, "no host object hooks are installed");
     return obj_call(handle, method, args, argc, ret);
@@ -199,7 +199,7 @@ static nyrt_err host_array_new(nyrt_nyash_value *out) {
 /* The interpreter and the VM pass their arrays as host objects, so that a plugin storing one shares it
  * (language.md 6.1) instead of holding a copy; the array helpers reach such arrays through their methods. */
 static int is_host(const nyrt_nyash_value *v) {
-    return nyrt_val_kind(v) == NYRT_TID_HOST;
+    return nyrt_kind_of(v) == NYRT_TID_HOST;
 }
 
 static nyrt_err host_array_push(nyrt_nyash_value *arr, const nyrt_nyash_value *v) {
@@ -218,7 +218,7 @@ static int64_t host_array_len(const nyrt_nyash_value *arr) {
         nyrt_nyash_value n;
         if (nyrt_call(arr, "length", NULL, 0, &n) != NYRT_OK)
             return -1;
-        int64_t len = nyrt_val_kind(&n) == NYRT_TID_INTEGER ? (int64_t)n.box_handle : -1;
+        int64_t len = nyrt_kind_of(&n) == NYRT_TID_INTEGER ? (int64_t)n.box_handle : -1;
         nyrt_val_release(&n);
         return len;
     }
@@ -228,7 +228,7 @@ static int64_t host_array_len(const nyrt_nyash_value *arr) {
 static nyrt_err host_array_get(const nyrt_nyash_value *arr, int64_t i, nyrt_nyash_value *out) {
     if (is_host(arr)) {
         nyrt_nyash_value index;
-        nyrt_val_int(i, &index);
+        nyrt_v_int(i, &index);
         return nyrt_call(arr, "get", &index, 1, out);
     }
     return nyrt_arr_get(arr, i, out);

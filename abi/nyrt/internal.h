@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "nyrt.h"
 #include "nyrt_exec.h"
@@ -110,16 +111,64 @@ _Static_assert(offsetof(nyrt_inst, dead) == offsetof(nyrt_cont, dead), "instance
 
 /* ---- core type ids (values.c) ------------------------------------------------------------------------ */
 extern uint64_t nyrt_core_ids[NYRT_CORE_COUNT];   /* fast keys, filled by nyrt_init */
+/* type_id -> core index in one probe (values.c fills these at init): some window of the ids' bits is
+ * collision-free for the 13 core ids; served[k] is 0 while a plugin serves boxed core type k. */
+extern int8_t nyrt_slot_kind[256];
+extern unsigned nyrt_slot_shift, nyrt_slot_mask;
+extern uint8_t nyrt_served[NYRT_CORE_COUNT];
+/* The core index of type_id, served or not, or -1. */
+static inline int32_t nyrt_raw_index(uint64_t type_id) {
+    int32_t k = nyrt_slot_kind[(type_id >> nyrt_slot_shift) & nyrt_slot_mask];
+    return k >= 0 && nyrt_core_ids[k] == type_id ? k : -1;
+}
 /* NYRT_TID_* of a core type id, or -1; a boxed kind counts only while nyrt itself serves the type. */
-int32_t nyrt_core_index(uint64_t type_id);
+static inline int32_t nyrt_core_index(uint64_t type_id) {
+    int32_t k = nyrt_raw_index(type_id);
+    return k >= 0 && nyrt_served[k] ? k : -1;
+}
+/* nyrt_val_kind (nyrt.h), inline for nyrt's own hot paths */
+static inline int32_t nyrt_kind_of(const nyrt_nyash_value *v) {
+    return v ? nyrt_core_index(v->type_id) : -1;
+}
 /* registry.c calls this after every register/unregister so nyrt_core_index sees replaced core types. */
 void nyrt_core_served_changed(void);
 /* The object behind a boxed core value of kind `kind`, or NULL when v is not one. */
-void *nyrt_obj_of(const nyrt_nyash_value *v, int32_t kind);
-void nyrt_val_of_obj(const void *o, nyrt_nyash_value *out);   /* a value referring to o (no retain) */
+static inline void *nyrt_obj_of(const nyrt_nyash_value *v, int32_t kind) {
+    return v && nyrt_core_index(v->type_id) == kind ? (void *)(uintptr_t)v->box_handle : NULL;
+}
+static inline void nyrt_val_of_obj(const void *o, nyrt_nyash_value *out) {   /* a value referring to o (no retain) */
+    out->type_id = nyrt_core_ids[((const nyrt_obj *)o)->kind];
+    out->box_handle = (uint64_t)(uintptr_t)o;
+    out->metadata = 0;
+}
 void nyrt_obj_init(nyrt_obj *o, int32_t kind);      /* refcount 1, counted as a live object */
-void nyrt_obj_retain(nyrt_obj *o);
-void nyrt_obj_release(nyrt_obj *o);
+static inline void nyrt_obj_retain(nyrt_obj *o) {
+    if (o->refcount != NYRT_IMMORTAL)
+        o->refcount++;
+}
+void nyrt_obj_dead(nyrt_obj *o);   /* the count reached 0: destroy o (containers through the dead list) */
+static inline void nyrt_obj_release(nyrt_obj *o) {
+    if (o->refcount != NYRT_IMMORTAL && --o->refcount == 0)
+        nyrt_obj_dead(o);
+}
+/* kinds whose values are nyrt objects counted by nyrt (boxed core kinds while nyrt serves them) */
+extern uint8_t nyrt_counted[NYRT_CORE_COUNT];
+
+/* The inline constructors of nyrt.h (nyrt_val_int ...), inline for nyrt's own use. */
+static inline void nyrt_set_inline(int32_t kind, uint64_t bits, nyrt_nyash_value *out) {
+    out->type_id = nyrt_core_ids[kind];
+    out->box_handle = bits;
+    out->metadata = NYASH_META_INLINE;
+}
+static inline void nyrt_v_int(int64_t v, nyrt_nyash_value *out) { nyrt_set_inline(NYRT_TID_INTEGER, (uint64_t)v, out); }
+static inline void nyrt_v_bool(int32_t v, nyrt_nyash_value *out) { nyrt_set_inline(NYRT_TID_BOOL, v != 0, out); }
+static inline void nyrt_v_null(nyrt_nyash_value *out) { nyrt_set_inline(NYRT_TID_NULL, 0, out); }
+static inline void nyrt_v_void(nyrt_nyash_value *out) { nyrt_set_inline(NYRT_TID_VOID, 0, out); }
+static inline void nyrt_v_float(double v, nyrt_nyash_value *out) {
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    nyrt_set_inline(NYRT_TID_FLOAT, bits, out);
+}
 void nyrt_obj_free(void *o, size_t size);          /* free an object's memory, uncount it */
 int64_t nyrt_val_as_int_raw(const nyrt_nyash_value *v);   /* the inline bits as i64 (no check) */
 double nyrt_val_as_float_raw(const nyrt_nyash_value *v);  /* the inline bits as f64 (no check) */
@@ -238,17 +287,17 @@ nyrt_str *nyrt_x_display(const nyrt_nyash_value *v);        /* display via nyrt_
 
 /* Method results that cannot fail: set *ret and report success. */
 static inline nyrt_err ret_int(int64_t v, nyrt_nyash_value *ret) {
-    nyrt_val_int(v, ret);
+    nyrt_v_int(v, ret);
     return NYRT_OK;
 }
 
 static inline nyrt_err ret_float(double v, nyrt_nyash_value *ret) {
-    nyrt_val_float(v, ret);
+    nyrt_v_float(v, ret);
     return NYRT_OK;
 }
 
 static inline nyrt_err ret_bool(int v, nyrt_nyash_value *ret) {
-    nyrt_val_bool(v, ret);
+    nyrt_v_bool(v, ret);
     return NYRT_OK;
 }
 

@@ -245,7 +245,7 @@ static nyrt_err m_get(const nyrt_nyash_value *self, const nyrt_arg *a, size_t ar
 
 static nyrt_err m_has(const nyrt_nyash_value *self, const nyrt_arg *a, size_t argc, nyrt_nyash_value *ret) {
     (void)argc;
-    nyrt_val_bool(lookup(SELF, a[0].s) != NULL, ret);
+    nyrt_v_bool(lookup(SELF, a[0].s) != NULL, ret);
     return NYRT_OK;
 }
 
@@ -266,13 +266,13 @@ static nyrt_err m_values(const nyrt_nyash_value *self, const nyrt_arg *a, size_t
 
 static nyrt_err m_size(const nyrt_nyash_value *self, const nyrt_arg *a, size_t argc, nyrt_nyash_value *ret) {
     (void)a, (void)argc;
-    nyrt_val_int((int64_t)SELF->count, ret);
+    nyrt_v_int((int64_t)SELF->count, ret);
     return NYRT_OK;
 }
 
 static nyrt_err m_is_empty(const nyrt_nyash_value *self, const nyrt_arg *a, size_t argc, nyrt_nyash_value *ret) {
     (void)a, (void)argc;
-    nyrt_val_bool(SELF->count == 0, ret);
+    nyrt_v_bool(SELF->count == 0, ret);
     return NYRT_OK;
 }
 
@@ -282,7 +282,7 @@ static nyrt_err m_contains_value(const nyrt_nyash_value *self, const nyrt_arg *a
     int found = 0;
     for (size_t i = 0; i < m->used && !found; i++)
         found = m->entries[i].key && nyrt_val_equals(&m->entries[i].value, a[0].v);
-    nyrt_val_bool(found, ret);
+    nyrt_v_bool(found, ret);
     return NYRT_OK;
 }
 

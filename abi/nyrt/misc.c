@@ -132,7 +132,7 @@ static nyrt_err console_line(const char *prefix, const nyrt_arg *a, size_t argc,
     }
     nyrt_write(b.p, b.len);
     nyrt_buf_free(&b);
-    nyrt_val_void(ret);
+    nyrt_v_void(ret);
     return NYRT_OK;
 }
 
@@ -164,7 +164,7 @@ METHOD(r_get_value) {
 METHOD(r_get_error) {
     UNUSED;
     if (RES->ok) {
-        nyrt_val_void(ret);
+        nyrt_v_void(ret);
         return NYRT_OK;
     }
     return ret_value(&RES->payload, ret);

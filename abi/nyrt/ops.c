@@ -68,7 +68,7 @@ static nyrt_err order_by_display(int32_t op, const nyrt_nyash_value *a, const ny
     nyrt_obj_release(&sa->h);
     nyrt_obj_release(&sb->h);
     int32_t r = op == NYRT_OP_LT ? c < 0 : op == NYRT_OP_LE ? c <= 0 : op == NYRT_OP_GT ? c > 0 : c >= 0;
-    nyrt_val_bool(r, out);
+    nyrt_v_bool(r, out);
     return NYRT_OK;
 }
 
@@ -103,10 +103,10 @@ static nyrt_err int_op(int32_t op, int64_t x, int64_t y, nyrt_nyash_value *out) 
         r = y == -1 ? 0 : x % y;                        /* C99 % already has the sign of the dividend */
         break;
     default:
-        nyrt_val_bool(compared(op, x < y, x > y, x == y), out);
+        nyrt_v_bool(compared(op, x < y, x > y, x == y), out);
         return NYRT_OK;
     }
-    nyrt_val_int(r, out);
+    nyrt_v_int(r, out);
     return NYRT_OK;
 }
 
@@ -127,10 +127,10 @@ static nyrt_err float_op(int32_t op, double x, double y, nyrt_nyash_value *out) 
         r = fmod(x, y);
         break;
     default:
-        nyrt_val_bool(compared(op, x < y, x > y, x == y), out);
+        nyrt_v_bool(compared(op, x < y, x > y, x == y), out);
         return NYRT_OK;
     }
-    nyrt_val_float(r, out);
+    nyrt_v_float(r, out);
     return NYRT_OK;
 }
 
@@ -139,12 +139,12 @@ nyrt_err nyrt_op_binary(int32_t op, const nyrt_nyash_value *a, const nyrt_nyash_
         return nyrt_fail(NYRT_E_ARG, "nyrt_op_binary: NULL argument");
     if (op < NYRT_OP_ADD || op > NYRT_OP_NE)
         return nyrt_fail(NYRT_E_ARG, "nyrt_op_binary: unknown operator %d", (int)op);
-    int32_t ka = nyrt_val_kind(a), kb = nyrt_val_kind(b);
+    int32_t ka = nyrt_kind_of(a), kb = nyrt_kind_of(b);
     if (ka == NYRT_TID_INTEGER && kb == NYRT_TID_INTEGER)
         return int_op(op, nyrt_val_as_int_raw(a), nyrt_val_as_int_raw(b), out);
     if (op == NYRT_OP_EQ || op == NYRT_OP_NE) {
         int32_t e = nyrt_val_equals(a, b);
-        nyrt_val_bool(op == NYRT_OP_EQ ? e : !e, out);
+        nyrt_v_bool(op == NYRT_OP_EQ ? e : !e, out);
         return NYRT_OK;
     }
     if (op == NYRT_OP_ADD && (ka == NYRT_TID_STRING || kb == NYRT_TID_STRING))
@@ -154,7 +154,7 @@ nyrt_err nyrt_op_binary(int32_t op, const nyrt_nyash_value *a, const nyrt_nyash_
     switch (op) {
     case NYRT_OP_ADD:
         if (ka == NYRT_TID_BOOL && kb == NYRT_TID_BOOL) {
-            nyrt_val_int(nyrt_val_as_int_raw(a) + nyrt_val_as_int_raw(b), out);
+            nyrt_v_int(nyrt_val_as_int_raw(a) + nyrt_val_as_int_raw(b), out);
             return NYRT_OK;
         }
         return unsupported(op, a, b);
@@ -174,12 +174,12 @@ nyrt_err nyrt_op_binary(int32_t op, const nyrt_nyash_value *a, const nyrt_nyash_
 nyrt_err nyrt_op_neg(const nyrt_nyash_value *a, nyrt_nyash_value *out) {
     if (!a || !out)
         return nyrt_fail(NYRT_E_ARG, "nyrt_op_neg: NULL argument");
-    switch (nyrt_val_kind(a)) {
+    switch (nyrt_kind_of(a)) {
     case NYRT_TID_INTEGER:
-        nyrt_val_int((int64_t)(0 - (uint64_t)nyrt_val_as_int_raw(a)), out);   /* -MIN wraps to MIN */
+        nyrt_v_int((int64_t)(0 - (uint64_t)nyrt_val_as_int_raw(a)), out);   /* -MIN wraps to MIN */
         return NYRT_OK;
     case NYRT_TID_FLOAT:
-        nyrt_val_float(-nyrt_val_as_float_raw(a), out);
+        nyrt_v_float(-nyrt_val_as_float_raw(a), out);
         return NYRT_OK;
     default:
         return nyrt_fail(NYRT_E_TYPE, "Unary minus can only be applied to Integer or Float");

@@ -19,7 +19,7 @@ typedef struct item {
 
 /* ---- the comparison: cmp(x, y) < 0 ------------------------------------------------------------------------ */
 static size_t number_text(const nyrt_nyash_value *v, char out[NYRT_FLOAT_TEXT]) {
-    if (nyrt_val_kind(v) == NYRT_TID_INTEGER)
+    if (nyrt_kind_of(v) == NYRT_TID_INTEGER)
         return (size_t)snprintf(out, NYRT_FLOAT_TEXT, "%lld", (long long)(int64_t)v->box_handle);
     return nyrt_disp_float(nyrt_val_as_float_raw(v), out);
 }
@@ -31,7 +31,7 @@ static int text_less(const char *a, size_t na, const char *b, size_t nb) {
 
 static int lt(const item *x, const item *y) {
     if (!x->d && !y->d) {
-        int xi = nyrt_val_kind(&x->v) == NYRT_TID_INTEGER, yi = nyrt_val_kind(&y->v) == NYRT_TID_INTEGER;
+        int xi = nyrt_kind_of(&x->v) == NYRT_TID_INTEGER, yi = nyrt_kind_of(&y->v) == NYRT_TID_INTEGER;
         if (xi && yi)
             return (int64_t)x->v.box_handle < (int64_t)y->v.box_handle;
         double a = xi ? (double)(int64_t)x->v.box_handle : nyrt_val_as_float_raw(&x->v);
@@ -477,7 +477,7 @@ int32_t nyrt_arr_sort(nyrt_nyash_value *values, size_t n) {
         return 0;
     int ok = 1;
     for (size_t i = 0; i < n; i++) {
-        int32_t k = nyrt_val_kind(&values[i]);
+        int32_t k = nyrt_kind_of(&values[i]);
         items[i].v = values[i];
         items[i].d = NULL;
         if (k != NYRT_TID_INTEGER && k != NYRT_TID_FLOAT && ok && !(items[i].d = nyrt_disp_str(&values[i])))

@@ -72,7 +72,7 @@ static nyrt_err m_get(const nyrt_nyash_value *self, const nyrt_arg *a, size_t ar
     (void)argc;
     const nyrt_str *s = SELF;
     if (a[0].i < 0 || a[0].i >= (int64_t)s->cps) {
-        nyrt_val_void(ret);
+        nyrt_v_void(ret);
         return NYRT_OK;
     }
     size_t from = cp_offset(s, (size_t)a[0].i);

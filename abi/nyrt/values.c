@@ -16,12 +16,13 @@
 
 uint64_t nyrt_core_ids[NYRT_CORE_COUNT];
 uint64_t nyrt_inst_tid;   /* user-box instances (internal.h): not core, not registered */
-static uint8_t served[NYRT_CORE_COUNT];
+uint8_t nyrt_served[NYRT_CORE_COUNT];
+uint8_t nyrt_counted[NYRT_CORE_COUNT];
 
 /* type_id -> core index in one probe: ids are random 64-bit numbers, so some 6- or 8-bit window of them
  * is collision-free for 13 keys; nyrt_core_served_changed() picks it (init registers the core types). */
-static int8_t slot_kind[256];
-static unsigned slot_shift, slot_mask;
+int8_t nyrt_slot_kind[256];
+unsigned nyrt_slot_shift, nyrt_slot_mask;
 
 static int32_t is_boxed_kind(int32_t k) {
     return k == NYRT_TID_STRING || k == NYRT_TID_ARRAY || k == NYRT_TID_MAP || k == NYRT_TID_CONSOLE ||
@@ -29,15 +30,15 @@ static int32_t is_boxed_kind(int32_t k) {
 }
 
 static int try_window(unsigned shift, unsigned mask) {
-    memset(slot_kind, -1, sizeof slot_kind);
+    memset(nyrt_slot_kind, -1, sizeof nyrt_slot_kind);
     for (int32_t k = 0; k < NYRT_CORE_COUNT; k++) {
-        int8_t *slot = &slot_kind[(nyrt_core_ids[k] >> shift) & mask];
+        int8_t *slot = &nyrt_slot_kind[(nyrt_core_ids[k] >> shift) & mask];
         if (*slot >= 0)
             return 0;
         *slot = (int8_t)k;
     }
-    slot_shift = shift;
-    slot_mask = mask;
+    nyrt_slot_shift = shift;
+    nyrt_slot_mask = mask;
     return 1;
 }
 
@@ -46,7 +47,7 @@ static void build_slots(void) {
         for (unsigned shift = 0; shift <= 56; shift++)
             if (try_window(shift, mask))
                 return;
-    memset(slot_kind, -1, sizeof slot_kind);   /* unreachable in practice; every lookup then misses */
+    memset(nyrt_slot_kind, -1, sizeof nyrt_slot_kind);   /* unreachable in practice; every lookup then misses */
 }
 
 void nyrt_core_served_changed(void) {
@@ -54,35 +55,19 @@ void nyrt_core_served_changed(void) {
         return;                                 /* before nyrt_init computed the ids */
     if (!nyrt_inst_tid)
         nyrt_inst_tid = nyrt_fast_key(NYRT_X_INSTANCE_TYPE);
-    if (!slot_mask)
+    if (!nyrt_slot_mask)
         build_slots();
-    for (int32_t k = 0; k < NYRT_CORE_COUNT; k++)
-        served[k] = !is_boxed_kind(k) || nyrt_tb_is_core_served(nyrt_core_ids[k]);
+    for (int32_t k = 0; k < NYRT_CORE_COUNT; k++) {
+        nyrt_served[k] = !is_boxed_kind(k) || nyrt_tb_is_core_served(nyrt_core_ids[k]);
+        nyrt_counted[k] = nyrt_served[k] && is_boxed_kind(k);
+    }
 }
 
-static int32_t raw_index(uint64_t type_id) {
-    int32_t k = slot_kind[(type_id >> slot_shift) & slot_mask];
-    return k >= 0 && nyrt_core_ids[k] == type_id ? k : -1;
-}
-
-int32_t nyrt_core_index(uint64_t type_id) {
-    int32_t k = raw_index(type_id);
-    return k >= 0 && served[k] ? k : -1;
-}
 
 uint64_t nyrt_core_tid(int32_t which) {
     return which >= 0 && which < NYRT_CORE_COUNT ? nyrt_core_ids[which] : 0;
 }
 
-void *nyrt_obj_of(const nyrt_nyash_value *v, int32_t kind) {
-    return v && nyrt_core_index(v->type_id) == kind ? (void *)(uintptr_t)v->box_handle : NULL;
-}
-
-void nyrt_val_of_obj(const void *o, nyrt_nyash_value *out) {
-    out->type_id = nyrt_core_ids[((const nyrt_obj *)o)->kind];
-    out->box_handle = (uint64_t)(uintptr_t)o;
-    out->metadata = 0;
-}
 
 /* ---- inline values -------------------------------------------------------------------------------- */
 static void set_inline(int32_t kind, uint64_t bits, nyrt_nyash_value *out) {
@@ -111,12 +96,12 @@ double nyrt_val_as_float_raw(const nyrt_nyash_value *v) {
 }
 
 int64_t nyrt_val_as_int(const nyrt_nyash_value *v) {
-    int32_t k = nyrt_val_kind(v);
+    int32_t k = nyrt_kind_of(v);
     return k == NYRT_TID_INTEGER || k == NYRT_TID_BOOL ? (int64_t)v->box_handle : 0;
 }
 
 double nyrt_val_as_float(const nyrt_nyash_value *v) {
-    int32_t k = nyrt_val_kind(v);
+    int32_t k = nyrt_kind_of(v);
     return k == NYRT_TID_FLOAT ? nyrt_val_as_float_raw(v) : k == NYRT_TID_INTEGER ? (double)(int64_t)v->box_handle : 0.0;
 }
 
@@ -129,11 +114,6 @@ int32_t nyrt_val_kind(const nyrt_nyash_value *v) {
  * arrays a million deep is freed in a loop instead of a million nested calls. */
 static _Thread_local nyrt_cont *dead_head;
 static _Thread_local int draining;
-
-void nyrt_obj_retain(nyrt_obj *o) {
-    if (o->refcount != NYRT_IMMORTAL)
-        o->refcount++;
-}
 
 static void destroy(nyrt_obj *o) {
     switch (o->kind) {
@@ -161,9 +141,7 @@ static void destroy(nyrt_obj *o) {
     }
 }
 
-void nyrt_obj_release(nyrt_obj *o) {
-    if (o->refcount == NYRT_IMMORTAL || --o->refcount)
-        return;
+void nyrt_obj_dead(nyrt_obj *o) {
     uint32_t k = o->kind;
     if (k != NYRT_TID_ARRAY && k != NYRT_TID_MAP && k != NYRT_TID_RESULT && k != NYRT_KIND_INSTANCE) {
         destroy(o);
@@ -183,32 +161,43 @@ void nyrt_obj_release(nyrt_obj *o) {
     draining = 0;
 }
 
+/* The rare cases of retain/release: an instance, a plugin's or the host's value, a core type a plugin serves. */
+static void retain_other(const nyrt_nyash_value *v, int32_t k) {
+    if (k < 0 && nyrt_inst_of(v))
+        nyrt_obj_retain((nyrt_obj *)(uintptr_t)v->box_handle);
+    else if (k < 0 || !nyrt_served[k] || k == NYRT_TID_HOST)
+        nyrt_dispatch_retain(v);
+}
+
+static void release_other(const nyrt_nyash_value *v, int32_t k) {
+    if (k < 0 && nyrt_inst_of(v))
+        nyrt_obj_release((nyrt_obj *)(uintptr_t)v->box_handle);
+    else if (k < 0 || !nyrt_served[k] || k == NYRT_TID_HOST)
+        nyrt_dispatch_release(v);
+}
+
 void nyrt_val_retain(const nyrt_nyash_value *v) {
     if (!v || (v->metadata & NYASH_META_INLINE))
         return;
-    int32_t k = raw_index(v->type_id);
-    if (k >= 0 && served[k] && is_boxed_kind(k))
+    int32_t k = nyrt_raw_index(v->type_id);
+    if (k >= 0 && nyrt_counted[k])
         nyrt_obj_retain((nyrt_obj *)(uintptr_t)v->box_handle);
-    else if (k < 0 && nyrt_inst_of(v))
-        nyrt_obj_retain((nyrt_obj *)(uintptr_t)v->box_handle);
-    else if (k < 0 || !served[k] || k == NYRT_TID_HOST)
-        nyrt_dispatch_retain(v);
+    else
+        retain_other(v, k);
 }
 
 void nyrt_val_release(const nyrt_nyash_value *v) {
     if (!v || (v->metadata & NYASH_META_INLINE))
         return;
-    int32_t k = raw_index(v->type_id);
-    if (k >= 0 && served[k] && is_boxed_kind(k))
+    int32_t k = nyrt_raw_index(v->type_id);
+    if (k >= 0 && nyrt_counted[k])
         nyrt_obj_release((nyrt_obj *)(uintptr_t)v->box_handle);
-    else if (k < 0 && nyrt_inst_of(v))
-        nyrt_obj_release((nyrt_obj *)(uintptr_t)v->box_handle);
-    else if (k < 0 || !served[k] || k == NYRT_TID_HOST)
-        nyrt_dispatch_release(v);
+    else
+        release_other(v, k);
 }
 
 int64_t nyrt_val_refcount(const nyrt_nyash_value *v) {
-    int32_t k = nyrt_val_kind(v);
+    int32_t k = nyrt_kind_of(v);
     nyrt_inst *o = k < 0 ? nyrt_inst_of(v) : NULL;
     if (o)
         return (int64_t)o->h.refcount;
@@ -217,7 +206,7 @@ int64_t nyrt_val_refcount(const nyrt_nyash_value *v) {
 
 /* ---- truthiness and names ----------------------------------------------------------------------------- */
 int32_t nyrt_val_truthy(const nyrt_nyash_value *v) {
-    switch (nyrt_val_kind(v)) {
+    switch (nyrt_kind_of(v)) {
     case NYRT_TID_BOOL:
     case NYRT_TID_INTEGER:
         return v->box_handle != 0;
@@ -236,7 +225,7 @@ static const char *const core_box_names[NYRT_CORE_COUNT] = {
 };
 
 const char *nyrt_val_type_name(const nyrt_nyash_value *v) {
-    int32_t k = v ? raw_index(v->type_id) : -1;
+    int32_t k = v ? nyrt_raw_index(v->type_id) : -1;
     if (k >= 0)
         return core_box_names[k];             /* a replaced core type keeps its spec name too */
     nyrt_inst *o = nyrt_inst_of(v);
@@ -374,7 +363,7 @@ static int32_t equals_kinds(const nyrt_nyash_value *a, int32_t ka, const nyrt_ny
 
 /* Compare p and q now, or queue them when both are arrays or both results (assumed equal for now). */
 static int shallow_eq(eq_state *st, const nyrt_nyash_value *p, const nyrt_nyash_value *q) {
-    int32_t kp = nyrt_val_kind(p), kq = nyrt_val_kind(q);
+    int32_t kp = nyrt_kind_of(p), kq = nyrt_kind_of(q);
     if (kp == kq && (kp == NYRT_TID_ARRAY || kp == NYRT_TID_RESULT))
         return work_push(st, (void *)(uintptr_t)p->box_handle, (void *)(uintptr_t)q->box_handle) || (st->oom = 1, 0);
     return equals_kinds(p, kp, q, kq);
@@ -458,5 +447,5 @@ static int32_t equals_kinds(const nyrt_nyash_value *a, int32_t ka, const nyrt_ny
 }
 
 int32_t nyrt_val_equals(const nyrt_nyash_value *a, const nyrt_nyash_value *b) {
-    return equals_kinds(a, nyrt_val_kind(a), b, nyrt_val_kind(b));
+    return equals_kinds(a, nyrt_kind_of(a), b, nyrt_kind_of(b));
 }

@@ -184,7 +184,7 @@ static nyrt_err arity_error(const cmethod *c, size_t got) {
 
 /* Check and convert one argument by its signature letter (left to right: the first bad one is reported). */
 static nyrt_err convert(const cmethod *c, char letter, const nyrt_nyash_value *v, nyrt_arg *out) {
-    int32_t k = nyrt_kind_of(v);
+    int32_t k = letter == 'i' || letter == 'x' ? nyrt_kind_of(v) : -1;
     out->v = v;
     out->s = NULL;
     out->owned_s = 0;
@@ -232,17 +232,31 @@ static nyrt_err invoke(const cmethod *c, const nyrt_nyash_value *self, const nyr
     return e;
 }
 
+const cmethod *nyrt_core_resolve(int32_t kind, uint64_t method_id, const char *method) {
+    const cmethod *c = by_id(kind, method_id);
+    if (c && method && strcmp(method, c->m->name) != 0)
+        c = NULL;                              /* an id that does not belong to this name: trust the name */
+    if (!c && method)
+        c = by_name(kind, method);
+    return c;
+}
+
+nyrt_err nyrt_core_invoke(const cmethod *c, const nyrt_nyash_value *self, const nyrt_nyash_value *args, size_t argc,
+                          nyrt_nyash_value *ret) {
+    nyrt_v_void(ret);
+    nyrt_err e = invoke(c, self, args, argc, ret);
+    if (e != NYRT_OK)
+        nyrt_v_void(ret);
+    return e;
+}
+
 nyrt_err nyrt_core_call(const nyrt_nyash_value *self, uint64_t method_id, const char *method,
                         const nyrt_nyash_value *args, size_t argc, nyrt_nyash_value *ret) {
     nyrt_v_void(ret);
     int32_t kind = nyrt_kind_of(self);
     if (kind < 0 || kind == NYRT_TID_HOST)
         return nyrt_fail(NYRT_E_TYPE, "nyrt_core_call: not a core value");
-    const cmethod *c = by_id(kind, method_id);
-    if (c && method && strcmp(method, c->m->name) != 0)
-        c = NULL;                              /* an id that does not belong to this name: trust the name */
-    if (!c && method)
-        c = by_name(kind, method);
+    const cmethod *c = nyrt_core_resolve(kind, method_id, method);
     if (c) {
         nyrt_err e = invoke(c, self, args, argc, ret);
         if (e != NYRT_OK)

@@ -128,7 +128,7 @@ static void leaf_display(nyrt_buf *b, const nyrt_nyash_value *v, int32_t kind) {
     const void *o = (const void *)(uintptr_t)v->box_handle;
     switch (kind) {
     case NYRT_TID_INTEGER:
-        nyrt_buf_add(b, text, (size_t)snprintf(text, sizeof text, "%" PRId64, (int64_t)v->box_handle));
+        nyrt_buf_add(b, text, nyrt_fmt_i64((int64_t)v->box_handle, text));
         break;
     case NYRT_TID_FLOAT:
         nyrt_buf_add(b, text, nyrt_disp_float(nyrt_val_as_float_raw(v), text));

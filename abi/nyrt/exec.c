@@ -25,6 +25,7 @@ static int64_t nsingletons;
 static int64_t *canon;            /* name_id -> the first name_id with the same text (names need not be unique) */
 static int64_t ncanon;
 static int64_t serial;            /* the last serial number handed out */
+uint32_t nyrt_x_program_gen = 1;  /* internal.h */
 
 int32_t nyrt_x_errorf(const char *fmt, ...) {
     va_list ap;
@@ -153,6 +154,7 @@ int32_t nyrt_x_program_init(const nyrt_x_program *p) {
     int64_t nold = nsingletons;
     nyrt_mem_free(canon, (size_t)ncanon * sizeof *canon);
     program = p;
+    nyrt_x_program_gen++;
     singletons = table;
     nsingletons = nclasses;
     canon = names;

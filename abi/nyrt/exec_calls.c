@@ -64,6 +64,33 @@ static int32_t call_user(nyrt_inst *o, int64_t depth, const nyrt_nyash_value *re
     return run(e, depth, recv, args, out);
 }
 
+/* The builtin method a call site resolved to, per thread: (program, name_id, key, receiver kind) -> method.
+ * What nyrt_core_call would find by id and check by name, without the name check on every call. */
+#define CORE_CACHE 256
+typedef struct core_cached {
+    int64_t name_id;
+    uint64_t key;
+    int32_t kind;
+    uint32_t gen;
+    const struct cmethod *c;
+} core_cached;
+static _Thread_local core_cached core_cache[CORE_CACHE];
+
+static const struct cmethod *core_method(int32_t kind, int64_t name_id, uint64_t key) {
+    core_cached *slot = &core_cache[(uint64_t)name_id & (CORE_CACHE - 1)];
+    if (slot->gen == nyrt_x_program_gen && slot->name_id == name_id && slot->key == key && slot->kind == kind)
+        return slot->c;
+    const struct cmethod *c = nyrt_core_resolve(kind, key, nyrt_x_name(name_id));
+    if (c) {
+        slot->name_id = name_id;
+        slot->key = key;
+        slot->kind = kind;
+        slot->gen = nyrt_x_program_gen;
+        slot->c = c;
+    }
+    return c;
+}
+
 int32_t nyrt_x_call_method(int64_t depth, const nyrt_nyash_value *recv, int64_t name_id, uint64_t method_key,
                            const nyrt_nyash_value *args, int64_t argc, nyrt_nyash_value *out) {
     nyrt_nyash_value r;
@@ -72,6 +99,16 @@ int32_t nyrt_x_call_method(int64_t depth, const nyrt_nyash_value *recv, int64_t 
         return nyrt_x_errorf("nyrt_x_call_method: negative argument count");
     if (o)
         return call_user(o, depth, recv, name_id, args, argc, out);
+    int32_t kind = recv ? nyrt_core_index(recv->type_id) : -1;
+    if (kind >= 0 && kind != NYRT_TID_HOST) {   /* a builtin value (as nyrt_call_id -> nyrt_core_call) */
+        const struct cmethod *c = core_method(kind, name_id, method_key);
+        if (c) {
+            if (nyrt_core_invoke(c, recv, args, (size_t)argc, &r) != NYRT_OK)
+                return NYRT_X_FAIL;
+            *out = r;
+            return NYRT_X_OK;
+        }
+    }
     if (nyrt_call_id(recv, method_key, nyrt_x_name(name_id), args, (size_t)argc, &r) != NYRT_OK)
         return NYRT_X_FAIL;
     *out = r;

@@ -184,6 +184,8 @@ void nyrt_res_destroy(nyrt_res *r);
 
 /* ---- strings and byte buffers (str.c) ------------------------------------------------------------------ */
 nyrt_str *nyrt_str_alloc(const char *utf8, size_t len);       /* refcount 1, or NULL */
+nyrt_str *nyrt_str_raw(size_t len);   /* refcount 1, len set, bytes[len] NUL; the caller fills bytes and cps */
+size_t nyrt_fmt_i64(int64_t v, char out[24]);                 /* "%" PRId64, NUL-terminated; returns the length */
 nyrt_err nyrt_str_take(nyrt_str *s, nyrt_nyash_value *out);   /* wrap s (+1 moved into out); E_OOM on NULL */
 nyrt_str *nyrt_str_of(const nyrt_nyash_value *v);             /* the String object or NULL */
 nyrt_err nyrt_str_lit(const char *text, nyrt_nyash_value *out);   /* new String from a C string */
@@ -259,6 +261,15 @@ extern const nyrt_method nyrt_str_methods[], nyrt_int_methods[], nyrt_float_meth
  * E_ARG argument count or a method's own error, E_TYPE argument kind, E_OOM out of memory. */
 nyrt_err nyrt_core_call(const nyrt_nyash_value *self, uint64_t method_id, const char *method,
                         const nyrt_nyash_value *args, size_t argc, nyrt_nyash_value *ret);
+/* nyrt_core_call in two steps, for callers that cache the first: the method a value of core kind `kind`
+ * (not NYRT_TID_HOST) answers for (method_id, method), or NULL (then nyrt_core_call reports the failure);
+ * then the call of it (ret void on failure). */
+struct cmethod;
+const struct cmethod *nyrt_core_resolve(int32_t kind, uint64_t method_id, const char *method);
+nyrt_err nyrt_core_invoke(const struct cmethod *c, const nyrt_nyash_value *self, const nyrt_nyash_value *args,
+                          size_t argc, nyrt_nyash_value *ret);
+/* Bumped by nyrt_x_program_init: caches keyed by a program's name ids compare it. */
+extern uint32_t nyrt_x_program_gen;
 
 /* ---- output (misc.c): ConsoleBox writes here ------------------------------------------------------------ */
 void nyrt_write(const char *p, size_t n);

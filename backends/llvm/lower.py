@@ -75,7 +75,10 @@ def program_prefix(module: Module, exports: tuple[str, ...] = ()) -> str:
     text = repr(exports) + "\n".join(format_function(fn) for fn in module.functions.values())
     text += repr(sorted((name, c.fields, sorted(c.methods.items()), sorted(c.constructors.items()), c.static_init,
                          c.is_static) for name, c in module.classes.items()))
-    text += repr((module.top, module.main, module.main_entry, module.main_arity))
+    text += repr((module.top, module.main, module.main_entry, module.main_arity, module.file, module.main_span))
+    # Spans too: the same MIR from another file, or moved to other lines, must not reuse cached positions.
+    text += repr([[(i.span.file, i.span.line, i.span.col) if i.span else None for b in fn.blocks for i in b.instrs]
+                  for fn in module.functions.values()])
     return "ny_" + hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -250,11 +253,13 @@ class ProgramLowering:
         return seen
 
     # ---- calls ------------------------------------------------------------------------------------------
-    def emit_call(self, builder: ir.IRBuilder, name: str, depth, out, me, params: list, quiet_caller: bool = False):
-        """Call MIR function `name`; (typed result or None, status)."""
+    def emit_call(self, builder: ir.IRBuilder, name: str, depth, out, me, params: list, quiet_caller: bool = False,
+                  wrapper: bool = False):
+        """Call MIR function `name`; (typed result or None, status). A `wrapper` (generic entry, export,
+        program entry) never gets the callee inlined: that would only duplicate its code."""
         sig = self.signatures[name]
         args = [depth] + ([out] if sig.ret == "dyn" else []) + ([me] if sig.has_me else []) + params
-        result = builder.call(self.llvm_functions[name], args)
+        result = builder.call(self.llvm_functions[name], args, attrs=("noinline",) if wrapper else ())
         if sig.flagged:
             if quiet_caller:
                 return result, ir.Constant(I32, 0)
@@ -323,7 +328,7 @@ class ProgramLowering:
         args = list(fn.args)
         me = args[1] if sig.has_me else None
         params = args[len(head):-1]
-        value, status = self.emit_call(bld, name, args[0], args[-1], me, params)
+        value, status = self.emit_call(bld, name, args[0], args[-1], me, params, wrapper=True)
         if value is not None:
             bld.store(value, args[-1])
         bld.ret(status)
@@ -343,7 +348,7 @@ class ProgramLowering:
         for index, label in enumerate(sig.params):
             item = bld.gep(args, [ir.Constant(I64, index)], source_etype=VALUE)
             params.append(item if label == "dyn" else unbox(bld, item, label))
-        value, status = self.emit_call(bld, name, depth, out, me if sig.has_me else None, params)
+        value, status = self.emit_call(bld, name, depth, out, me if sig.has_me else None, params, wrapper=True)
         if value is not None:
             box(bld, value, sig.ret, out)
         bld.ret(status)
@@ -419,7 +424,7 @@ class ProgramLowering:
         return fn
 
     def call_into(self, bld, name: str, depth, me, params, out) -> None:
-        value, status = self.emit_call(bld, name, depth, out, me, params)
+        value, status = self.emit_call(bld, name, depth, out, me, params, wrapper=True)
         if value is not None:
             box(bld, value, self.signatures[name].ret, out)
         bld.ret(status)

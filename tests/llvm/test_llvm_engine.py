@@ -102,3 +102,22 @@ def test_an_unchanged_program_is_neither_lowered_nor_compiled_again(program, tmp
         assert proc.returncode == 0, proc.stderr
         runs.append(json.loads(proc.stdout))
     assert [(r["hit"], r["lowered"], r["out"]) for r in runs] == [(False, True, "42\n"), (True, False, "42\n")]
+
+
+def test_cached_positions_follow_the_file_and_its_lines(tmp_path):
+    """The same MIR from another file, or moved down a line, must not reuse the cached object's positions."""
+    from nyash_run.driver import build_mir
+    from nyash_run.runtime.errors import NyashRuntimeError
+    from nyash_run.syntax.loader import load_program
+    from nyash_run.backends.llvm.program import LLVMProgram
+    text = "function f(a) {\n  return 10 / a\n}\nf(0)\n"
+    spans = []
+    for name, body in (("one.ny", text), ("two.ny", text), ("three.ny", "\n" + text)):
+        path = tmp_path / name
+        path.write_text(body, encoding="utf-8")
+        try:
+            LLVMProgram(build_mir(load_program(str(path)))).run([])
+        except NyashRuntimeError as err:
+            spans.append((err.span.file, err.span.line, err.span.col))
+    assert spans == [(str(tmp_path / "one.ny"), 2, 13), (str(tmp_path / "two.ny"), 2, 13),
+                     (str(tmp_path / "three.ny"), 3, 13)]

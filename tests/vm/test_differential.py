@@ -1,14 +1,16 @@
-"""Differential testing: random programs must print the same in the interpreter and the VM.
+"""Differential testing: random programs must print the same in the interpreter, the VM and LLVM.
 
-The VM specialises code on inferred and guessed types (Int fast paths with wraparound checks, Float and
-String operators inline, guarded entries); the interpreter does not. Any divergence is a VM bug.
+The VM and the LLVM backend specialise code on inferred and guessed types (Int fast paths, Float and String
+operators inline, guarded entries; LLVM also unboxes, inlines Int arithmetic on dynamic values and uses a
+quiet error convention for typed functions); the interpreter does not. Any divergence is a backend bug.
 """
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from nyash_run.driver import RunOptions, run_file
-from nyash_run.modes import ExecutionMode
+from nyash_run.modes import ExecutionMode, available_modes
 from nyash_run.runtime.output import Capture
 
 INTS = st.sampled_from([0, 1, -1, 2, 3, 7, -7, 255, 2**31, -(2**31), 2**62, 9223372036854775807])
@@ -46,10 +48,14 @@ def run(path, mode: ExecutionMode) -> tuple[int, str]:
     return status, out.text()
 
 
+COMPILED = [m for m in (ExecutionMode.VM, ExecutionMode.LLVM) if m in available_modes()]
+
+
+@pytest.mark.parametrize("mode", COMPILED, ids=lambda m: m.value)
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(expr=expressions(), args=st.tuples(LITERALS, LITERALS, LITERALS),
        loop_expr=expressions(2).map(lambda e: e.replace("a", "acc")))
-def test_random_programs_print_the_same_in_interp_and_vm(tmp_path, expr, args, loop_expr):
+def test_random_programs_print_the_same_as_in_the_interpreter(tmp_path, mode, expr, args, loop_expr):
     path = tmp_path / "diff.ny"
     path.write_text(program(expr, args, loop_expr), encoding="utf-8")
-    assert run(path, ExecutionMode.VM) == run(path, ExecutionMode.INTERP)
+    assert run(path, mode) == run(path, ExecutionMode.INTERP)

@@ -17,7 +17,7 @@ from llvmlite import ir
 from nyash_run.mir.ir import UNBOUND, Instr
 
 from .frame import TYPED, FunctionFrame, label_of
-from .nyrt_api import CLASS_SIZE, F64, I1, I32, I64, INSTANCE_CLASS_OFFSET, INSTANCE_FIELDS_OFFSET, INSTANCE_TID, META_INLINE, PTR, TID, VALUE, declare, value_field, method_key, signed
+from .nyrt_api import ARRAY_ITEMS_OFFSET, ARRAY_LEN_OFFSET, CLASS_SIZE, F64, I1, I32, I64, INSTANCE_CLASS_OFFSET, INSTANCE_FIELDS_OFFSET, INSTANCE_TID, META_INLINE, PTR, TID, VALUE, declare, value_field, method_key, signed
 
 ICMP = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "==": "==", "!=": "!="}
 FCMP_ORDERED = {"<", "<=", ">", ">=", "=="}          # NaN makes these false; `!=` is unordered (true)
@@ -396,13 +396,20 @@ class OpLowering(FunctionFrame):
         value labelled `array` is nyrt's); the results are runtime/containers.py's. False: not one of them."""
         bld = self.builder
         if name in ("length", "size", "len") and not args:
-            length = bld.call(declare(self.ir, "nyrt_arr_len"), [recv])
             if i.dst is not None:
-                self.define(i, length, "int")
+                self.define(i, self.array_word(recv, ARRAY_LEN_OFFSET), "int")
             return True
         if name == "get" and len(args) == 1 and label_of(args[0]) == "int":
             out = self.result_slot(i)
-            bld.call(declare(self.ir, "nyrt_arr_get"), [recv, self.v(args[0]), out])
+            index = self.v(args[0])
+            inside = bld.icmp_unsigned("<", index, self.array_word(recv, ARRAY_LEN_OFFSET))
+            with bld.if_else(inside, likely=True) as (hit, miss):
+                with hit:
+                    items = bld.inttoptr(self.array_word(recv, ARRAY_ITEMS_OFFSET), PTR)
+                    self.copy(bld.gep(items, [index], source_etype=VALUE), out)
+                with miss:                                          # out of range: null, as nyrt_arr_get
+                    bld.store(ir.Constant(VALUE, [ir.Constant(I64, signed(TID["null"])), ir.Constant(I64, 0),
+                                                  ir.Constant(I64, META_INLINE)]), out)
             self.finish_result(i, out)
             return True
         if name == "push" and len(args) == 1:
@@ -418,6 +425,11 @@ class OpLowering(FunctionFrame):
                 self.copy(chosen, self.dst_slot(i), retain=False)              # immortal Strings
             return True
         return False
+
+    def array_word(self, recv, offset: int):
+        """A 64-bit word of the nyrt_arr behind an array value (abi/nyrt/internal.h)."""
+        handle = self.builder.load(value_field(self.builder, recv, 1), typ=I64)
+        return self.builder.load(self.builder.inttoptr(self.builder.add(handle, self.i64(offset)), PTR), typ=I64)
 
     def define_string(self, i: Instr, text: str) -> None:
         if i.dst is not None:

@@ -29,7 +29,7 @@ nyrt_arr *nyrt_arr_alloc(size_t cap) {
 
 void nyrt_arr_destroy(nyrt_arr *a) {
     for (size_t i = a->len; i-- > 0;)
-        nyrt_val_release(&a->items[i]);
+        nyrt_release_v(&a->items[i]);
     nyrt_mem_free(a->items, a->cap * sizeof *a->items);
     nyrt_obj_free(a, sizeof *a);
 }
@@ -53,7 +53,7 @@ static int reserve(nyrt_arr *a, size_t extra) {
 
 nyrt_err nyrt_arr_append_owned(nyrt_arr *a, nyrt_nyash_value *v) {
     if (!reserve(a, 1)) {
-        nyrt_val_release(v);
+        nyrt_release_v(v);
         return nyrt_oom();
     }
     a->items[a->len++] = *v;
@@ -63,7 +63,7 @@ nyrt_err nyrt_arr_append_owned(nyrt_arr *a, nyrt_nyash_value *v) {
 nyrt_err nyrt_arr_append(nyrt_arr *a, const nyrt_nyash_value *v) {
     if (!reserve(a, 1))
         return nyrt_oom();
-    nyrt_val_retain(v);
+    nyrt_retain_v(v);
     a->items[a->len++] = *v;
     return NYRT_OK;
 }
@@ -104,7 +104,7 @@ nyrt_err nyrt_arr_get(const nyrt_nyash_value *arr, int64_t i, nyrt_nyash_value *
         return NYRT_OK;
     }
     *out = a->items[i];
-    nyrt_val_retain(out);
+    nyrt_retain_v(out);
     return NYRT_OK;
 }
 
@@ -115,9 +115,9 @@ nyrt_err nyrt_arr_set(nyrt_nyash_value *arr, int64_t i, const nyrt_nyash_value *
     if (i < 0 || (uint64_t)i >= a->len)
         return nyrt_fail(NYRT_E_ARG, "index %lld out of bounds", (long long)i);
     nyrt_nyash_value old = a->items[i];
-    nyrt_val_retain(v);          /* retain first: v may be the element it replaces */
+    nyrt_retain_v(v);          /* retain first: v may be the element it replaces */
     a->items[i] = *v;
-    nyrt_val_release(&old);
+    nyrt_release_v(&old);
     return NYRT_OK;
 }
 
@@ -159,9 +159,9 @@ static nyrt_err m_set(const nyrt_nyash_value *self, const nyrt_arg *a, size_t ar
     if (a[0].i < 0 || (uint64_t)a[0].i >= arr->len)
         return nyrt_str_lit("Error: index out of bounds", ret);
     nyrt_nyash_value old = arr->items[a[0].i];
-    nyrt_val_retain(a[1].v);
+    nyrt_retain_v(a[1].v);
     arr->items[a[0].i] = *a[1].v;
-    nyrt_val_release(&old);
+    nyrt_release_v(&old);
     return nyrt_str_ok(ret);
 }
 
@@ -214,7 +214,7 @@ static nyrt_err m_clear(const nyrt_nyash_value *self, const nyrt_arg *a, size_t 
     nyrt_arr *arr = SELF;
     while (arr->len) {            /* pop one at a time: a release never sees a half-cleared array */
         nyrt_nyash_value v = arr->items[--arr->len];
-        nyrt_val_release(&v);
+        nyrt_release_v(&v);
     }
     return nyrt_str_ok(ret);
 }
@@ -249,7 +249,7 @@ static nyrt_err m_slice(const nyrt_nyash_value *self, const nyrt_arg *a, size_t 
         return nyrt_oom();
     for (size_t i = 0; i < count; i++) {   /* shallow: the same values, retained */
         out->items[i] = arr->items[(size_t)start + i];
-        nyrt_val_retain(&out->items[i]);
+        nyrt_retain_v(&out->items[i]);
     }
     out->len = count;
     nyrt_val_of_obj(out, ret);

@@ -215,11 +215,11 @@ nyrt_inst *nyrt_x_new_inst(const nyrt_x_class *c) {
 
 void nyrt_inst_destroy(nyrt_inst *o) {
     for (int64_t i = 0; i < o->cls->nfields; i++)
-        nyrt_val_release(&o->fields[i]);     /* a nested instance or container joins the dead list */
+        nyrt_release_v(&o->fields[i]);     /* a nested instance or container joins the dead list */
     nyrt_inst_extra *x = o->extra;
     if (x) {
         for (size_t i = 0; i < x->len; i++) {
-            nyrt_val_release(&x->items[i].value);
+            nyrt_release_v(&x->items[i].value);
             nyrt_mem_free(x->items[i].name, x->items[i].name_len + 1);
         }
         nyrt_mem_free(x, sizeof *x + x->cap * sizeof x->items[0]);
@@ -307,7 +307,7 @@ int32_t nyrt_x_get_field(const nyrt_nyash_value *obj, const char *name, nyrt_nya
     if (!slot)
         return nyrt_x_errorf("Field '%s' not found in %s", name, o->cls->name);
     *out = *slot;
-    nyrt_val_retain(out);
+    nyrt_retain_v(out);
     return NYRT_X_OK;
 }
 
@@ -344,8 +344,8 @@ int32_t nyrt_x_set_field(const nyrt_nyash_value *obj, const char *name, const ny
         return NYRT_X_FAIL;
     nyrt_nyash_value old = *slot;
     *slot = *value;
-    nyrt_val_retain(slot);
-    nyrt_val_release(&old);                   /* after the retain: `o.f = o.f` keeps the value alive */
+    nyrt_retain_v(slot);
+    nyrt_release_v(&old);                   /* after the retain: `o.f = o.f` keeps the value alive */
     return NYRT_X_OK;
 }
 

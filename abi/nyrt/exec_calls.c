@@ -77,7 +77,7 @@ typedef struct core_cached {
 static _Thread_local core_cached core_cache[CORE_CACHE];
 
 static const struct cmethod *core_method(int32_t kind, int64_t name_id, uint64_t key) {
-    core_cached *slot = &core_cache[(uint64_t)name_id & (CORE_CACHE - 1)];
+    core_cached *slot = &core_cache[((uint64_t)name_id ^ key) & (CORE_CACHE - 1)];   /* key: a hash */
     if (slot->gen == nyrt_x_program_gen && slot->name_id == name_id && slot->key == key && slot->kind == kind)
         return slot->c;
     const struct cmethod *c = nyrt_core_resolve(kind, key, nyrt_x_name(name_id));

@@ -151,6 +151,15 @@ static inline void nyrt_obj_release(nyrt_obj *o) {
     if (o->refcount != NYRT_IMMORTAL && --o->refcount == 0)
         nyrt_obj_dead(o);
 }
+/* nyrt_val_retain / nyrt_val_release of a non-NULL value, the inline case without a call */
+static inline void nyrt_retain_v(const nyrt_nyash_value *v) {
+    if (!(v->metadata & NYASH_META_INLINE))
+        nyrt_val_retain(v);
+}
+static inline void nyrt_release_v(const nyrt_nyash_value *v) {
+    if (!(v->metadata & NYASH_META_INLINE))
+        nyrt_val_release(v);
+}
 /* kinds whose values are nyrt objects counted by nyrt (boxed core kinds while nyrt serves them) */
 extern uint8_t nyrt_counted[NYRT_CORE_COUNT];
 
@@ -187,7 +196,9 @@ nyrt_str *nyrt_str_alloc(const char *utf8, size_t len);       /* refcount 1, or 
 nyrt_str *nyrt_str_raw(size_t len);   /* refcount 1, len set, bytes[len] NUL; the caller fills bytes and cps */
 size_t nyrt_fmt_i64(int64_t v, char out[24]);                 /* "%" PRId64, NUL-terminated; returns the length */
 nyrt_err nyrt_str_take(nyrt_str *s, nyrt_nyash_value *out);   /* wrap s (+1 moved into out); E_OOM on NULL */
-nyrt_str *nyrt_str_of(const nyrt_nyash_value *v);             /* the String object or NULL */
+static inline nyrt_str *nyrt_str_of(const nyrt_nyash_value *v) {   /* the String object or NULL */
+    return (nyrt_str *)nyrt_obj_of(v, NYRT_TID_STRING);
+}
 nyrt_err nyrt_str_lit(const char *text, nyrt_nyash_value *out);   /* new String from a C string */
 nyrt_err nyrt_str_ok(nyrt_nyash_value *out);                   /* the shared String "ok" */
 void nyrt_str_init_constants(void);                           /* called by nyrt_init */

@@ -32,7 +32,7 @@ static void clear_entries(nyrt_map *m) {
     for (size_t i = 0; i < used; i++) {
         if (entries[i].key) {
             nyrt_obj_release(&entries[i].key->h);
-            nyrt_val_release(&entries[i].value);
+            nyrt_release_v(&entries[i].value);
         }
     }
     nyrt_mem_free(entries, cap * sizeof *entries);
@@ -93,30 +93,33 @@ static nyrt_map_entry *lookup(const nyrt_map *m, const nyrt_str *key) {
     return *slot ? &m->entries[*slot - 1] : NULL;
 }
 
-/* Store v under key (both retained by the map). */
+/* Store v under key (both retained by the map). The key is hashed once, and probed once unless the
+ * entries grow. */
 static nyrt_err map_store(nyrt_map *m, nyrt_str *key, const nyrt_nyash_value *v) {
-    nyrt_map_entry *e = lookup(m, key);
-    nyrt_val_retain(v);
-    if (e) {                                    /* an update keeps the key's place */
+    uint64_t hash = nyrt_str_hash(key->bytes, key->len);
+    uint32_t *slot = m->index ? find_slot(m, key->bytes, key->len, hash) : NULL;
+    nyrt_retain_v(v);
+    if (slot && *slot && m->count) {            /* an update keeps the key's place */
+        nyrt_map_entry *e = &m->entries[*slot - 1];
         nyrt_nyash_value old = e->value;
         e->value = *v;
-        nyrt_val_release(&old);
+        nyrt_release_v(&old);
         return NYRT_OK;
     }
     if (m->used == m->cap) {
         size_t want = m->count + 1 < 4 ? 4 : (m->count + 1) * 2;
         if (!rebuild(m, want)) {
-            nyrt_val_release(v);
+            nyrt_release_v(v);
             return nyrt_oom();
         }
+        slot = find_slot(m, key->bytes, key->len, hash);
     }
-    uint64_t hash = nyrt_str_hash(key->bytes, key->len);
     nyrt_obj_retain(&key->h);
-    e = &m->entries[m->used];
+    nyrt_map_entry *e = &m->entries[m->used];
     e->key = key;
     e->value = *v;
     e->hash = hash;
-    *find_slot(m, key->bytes, key->len, hash) = (uint32_t)++m->used;
+    *slot = (uint32_t)++m->used;
     m->count++;
     return NYRT_OK;
 }
@@ -131,7 +134,7 @@ static int map_delete(nyrt_map *m, const nyrt_str *key) {
     e->key = NULL;
     m->count--;
     nyrt_obj_release(&k->h);
-    nyrt_val_release(&v);
+    nyrt_release_v(&v);
     if (m->used - m->count > m->count + 8)
         rebuild(m, m->cap);                     /* on failure the tombstones simply stay */
     return 1;
@@ -178,7 +181,7 @@ nyrt_err nyrt_map_get(const nyrt_nyash_value *map, const nyrt_nyash_value *key, 
     if (!e)
         return NYRT_E_NOT_FOUND;
     *out = e->value;
-    nyrt_val_retain(out);
+    nyrt_retain_v(out);
     return NYRT_OK;
 }
 
@@ -220,11 +223,15 @@ nyrt_err nyrt_map_values(const nyrt_nyash_value *map, nyrt_nyash_value *out) {
 /* ---- methods ------------------------------------------------------------------------------------------------ */
 /* "PREFIX: K" as a returned String */
 static nyrt_err ret_keyed(const char *prefix, const nyrt_str *key, nyrt_nyash_value *ret) {
-    nyrt_buf b;
-    nyrt_buf_init(&b);
-    nyrt_buf_adds(&b, prefix);
-    nyrt_buf_add(&b, key->bytes, key->len);
-    return nyrt_buf_to_value(&b, ret);
+    size_t n = strlen(prefix);                  /* ASCII */
+    nyrt_str *s = key->len <= SIZE_MAX - n ? nyrt_str_raw(n + key->len) : NULL;
+    if (!s)
+        return nyrt_oom();
+    memcpy(s->bytes, prefix, n);
+    memcpy(s->bytes + n, key->bytes, key->len);
+    s->cps = n + key->cps;
+    nyrt_val_of_obj(s, ret);
+    return NYRT_OK;
 }
 
 static nyrt_err m_set(const nyrt_nyash_value *self, const nyrt_arg *a, size_t argc, nyrt_nyash_value *ret) {
@@ -239,7 +246,7 @@ static nyrt_err m_get(const nyrt_nyash_value *self, const nyrt_arg *a, size_t ar
     if (!e)
         return ret_keyed("Key not found: ", a[0].s, ret);   /* a String, not an error */
     *ret = e->value;
-    nyrt_val_retain(ret);
+    nyrt_retain_v(ret);
     return NYRT_OK;
 }
 

@@ -115,10 +115,6 @@ nyrt_err nyrt_str_take(nyrt_str *s, nyrt_nyash_value *out) {
     return NYRT_OK;
 }
 
-nyrt_str *nyrt_str_of(const nyrt_nyash_value *v) {
-    return nyrt_obj_of(v, NYRT_TID_STRING);
-}
-
 nyrt_err nyrt_str_new(const char *utf8, size_t len, nyrt_nyash_value *out) {
     if (!out || (!utf8 && len))
         return nyrt_fail(NYRT_E_ARG, "nyrt_str_new: NULL argument");

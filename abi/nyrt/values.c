@@ -179,7 +179,12 @@ static void release_other(const nyrt_nyash_value *v, int32_t k) {
 void nyrt_val_retain(const nyrt_nyash_value *v) {
     if (!v || (v->metadata & NYASH_META_INLINE))
         return;
-    int32_t k = nyrt_raw_index(v->type_id);
+    uint64_t t = v->type_id;
+    if (t == nyrt_inst_tid && t) {            /* a user-box instance (nyrt_inst_of), the commonest object */
+        nyrt_obj_retain((nyrt_obj *)(uintptr_t)v->box_handle);
+        return;
+    }
+    int32_t k = nyrt_raw_index(t);
     if (k >= 0 && nyrt_counted[k])
         nyrt_obj_retain((nyrt_obj *)(uintptr_t)v->box_handle);
     else
@@ -189,7 +194,12 @@ void nyrt_val_retain(const nyrt_nyash_value *v) {
 void nyrt_val_release(const nyrt_nyash_value *v) {
     if (!v || (v->metadata & NYASH_META_INLINE))
         return;
-    int32_t k = nyrt_raw_index(v->type_id);
+    uint64_t t = v->type_id;
+    if (t == nyrt_inst_tid && t) {            /* a user-box instance (nyrt_inst_of), the commonest object */
+        nyrt_obj_release((nyrt_obj *)(uintptr_t)v->box_handle);
+        return;
+    }
+    int32_t k = nyrt_raw_index(t);
     if (k >= 0 && nyrt_counted[k])
         nyrt_obj_release((nyrt_obj *)(uintptr_t)v->box_handle);
     else

@@ -42,6 +42,10 @@ class SourceMap:
     def add(self, file: str, text: str) -> None:
         self._texts[file] = text
 
+    def text(self, file: str) -> str | None:
+        """The whole text of a file this run has read."""
+        return self._texts.get(file)
+
     def line(self, file: str, line: int) -> str | None:
         text = self._texts.get(file)
         if text is None:

@@ -215,6 +215,8 @@ def build_mir(program, optimize: bool = True):
 def compile_for(mode: ExecutionMode, program):
     """A backend that consumes MIR (`compile_module`) gets the MIR; the interpreter gets the AST."""
     backend = backend_module(mode)
+    if hasattr(backend, "compile_loaded"):        # builds the MIR itself, only when it has no cached code
+        return backend.compile_loaded(program, build_mir)
     if hasattr(backend, "compile_module"):
         return backend.compile_module(build_mir(program))
     return backend.compile_program(program)

@@ -21,4 +21,11 @@ def compile_module(module):
     return LLVMProgram(module, preload_external)
 
 
-__all__ = ["UNSUPPORTED_FEATURES", "compile_module"]
+def compile_loaded(program, build_mir):
+    """The loaded program, with MIR built (`build_mir(program)`) only when the object cache misses."""
+    from nyash_run.runtime.external import preload_external
+    from .program import LLVMProgram
+    return LLVMProgram.from_program(program, build_mir, preload_external)
+
+
+__all__ = ["UNSUPPORTED_FEATURES", "compile_module", "compile_loaded"]

@@ -64,11 +64,13 @@ class LoweredProgram:
     exports: dict[str, tuple] = field(default_factory=dict)   # MIR function -> (symbol, Signature)
 
 
-def lower_program(module: Module, native: bool = False, exports: tuple[str, ...] = ()) -> LoweredProgram:
+def lower_program(module: Module, native: bool = False, exports: tuple[str, ...] = (),
+                  export_as: str | None = None) -> LoweredProgram:
     """The whole program; `exports` names MIR functions that also get a C entry callable from outside:
         i32 entry(i64 depth, <params>, ptr out)
-    (the result stored through out, the status returned; what jit.py calls)."""
-    return ProgramLowering(module, native, tuple(exports)).lower()
+    (the result stored through out, the status returned; what jit.py calls). `export_as` names the function
+    returning the program table (default `<prefix>_program`)."""
+    return ProgramLowering(module, native, tuple(exports), export_as).lower()
 
 
 def program_prefix(module: Module, exports: tuple[str, ...] = ()) -> str:
@@ -134,8 +136,9 @@ def result_label(fn: Function) -> str:
 
 
 class ProgramLowering:
-    def __init__(self, module: Module, native: bool, exports: tuple[str, ...] = ()):
+    def __init__(self, module: Module, native: bool, exports: tuple[str, ...] = (), export_as: str | None = None):
         self.module = module
+        self.export_as = export_as
         self.native = native
         self.exports = exports
         self.prefix = program_prefix(module, exports)
@@ -310,7 +313,7 @@ class ProgramLowering:
         for name, fn in self.module.functions.items():
             FunctionLowering(self, fn, self.llvm_functions[name]).emit()
         program = self.emit_tables()
-        accessor = ir.Function(self.ir, ir.FunctionType(PTR, []), f"{self.prefix}_program")
+        accessor = ir.Function(self.ir, ir.FunctionType(PTR, []), self.export_as or f"{self.prefix}_program")
         ir.IRBuilder(accessor.append_basic_block("entry")).ret(program)
         if self.native:
             self.emit_native_main(program)

@@ -9,8 +9,10 @@ Main.main through function pointers, and reads an uncaught failure back (message
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import time
+from pathlib import Path
 
 from nyash_run.diagnostics import Span, plural
 from nyash_run.runtime import output
@@ -21,6 +23,22 @@ from .lower import lower_program, lowering_version, program_prefix
 
 
 _library: str | None = None
+_compiler_version: str | None = None
+
+
+def compiler_version() -> str:
+    """A hash of every Python source of nyash_run (front end, MIR, runtime, this backend): a cached object
+    found by source text is only valid for the compiler that made it."""
+    global _compiler_version
+    if _compiler_version is None:
+        import nyash_run
+        digest = hashlib.sha256()
+        roots = [Path(nyash_run.__file__).parent, Path(__file__).parent]
+        for root in roots:
+            for path in sorted(root.rglob("*.py")):
+                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+        _compiler_version = digest.hexdigest()[:16]
+    return _compiler_version
 
 
 def nyrt():
@@ -36,29 +54,49 @@ def nyrt():
 
 
 class LLVMProgram:
-    def __init__(self, module, preload=None):
-        self.module = module
+    """A program compiled into this process. Made from MIR (`LLVMProgram(module)`) or, by `from_program`, from
+    the loaded source: then an unchanged program is found in the object cache without even building its MIR
+    (the key covers the source files, the external box names and the whole compiler's own source)."""
+
+    def __init__(self, module=None, preload=None, key: str | None = None, build=None):
         self.preload = preload                   # loads the configured plugins into nyrt before running
         self.timings: dict[str, float] = {}
         self.ffi, self.lib = nyrt()
         jit = engine()
-        prefix = program_prefix(module)
-        # Keyed by the MIR and the lowering's own source: an unchanged program is not even lowered again.
-        key = jit.source_key(f"{prefix}|{lowering_version()}", DEFAULT_OPT_LEVEL)
-        jm = jit.add_source(key, lambda: self._lower(module), [f"{prefix}_program"])
+        self._module, self._build = module, build
+        if key is None:
+            key = jit.source_key(f"{program_prefix(module)}|{lowering_version()}", DEFAULT_OPT_LEVEL)
+        self.symbol = f"ny_{key[:20]}_program"
+        jm = jit.add_source(key, self._lower, [self.symbol])
         self.timings.update(jm.timings_ms)
         self.cache_hit = jm.cache_hit
         meta = json.loads(jm.meta)
         self.positions = [Span(*p) if p is not None else None for p in meta["positions"]]
-        accessor = self.ffi.cast("void *(*)(void)", jm.addresses[f"{prefix}_program"])
+        self.has_main, self.main_arity = meta["has_main"], meta["main_arity"]
+        self.main_span = Span(*meta["main_span"]) if meta["main_span"] else None
+        accessor = self.ffi.cast("void *(*)(void)", jm.addresses[self.symbol])
         self.table = self.ffi.cast("nyrt_x_program *", accessor())
 
-    def _lower(self, module) -> tuple[str, str]:
+    @classmethod
+    def from_program(cls, program, build, preload=None) -> "LLVMProgram":
+        from nyash_run.runtime.external import external_names
+        digest = hashlib.sha256(compiler_version().encode())
+        for file in program.files or (program.main_file,):
+            digest.update(f"\0{file}\0".encode() + (program.sources.text(file) or "").encode())
+        digest.update(repr(sorted(external_names())).encode())
+        key = engine().source_key("program|" + digest.hexdigest(), DEFAULT_OPT_LEVEL)
+        return cls(None, preload, key, lambda: build(program))
+
+    def _lower(self) -> tuple[str, str]:
+        module = self._module if self._module is not None else self._build()
         start = time.perf_counter()
-        lowered = lower_program(module)
+        lowered = lower_program(module, export_as=self.symbol)
         self.timings["lower_ms"] = round((time.perf_counter() - start) * 1000, 3)
-        positions = [[s.file, s.line, s.col] if s is not None else None for s in lowered.positions]
-        return lowered.ir_text, json.dumps({"positions": positions})
+        span = module.main_span
+        meta = {"positions": [[s.file, s.line, s.col] if s is not None else None for s in lowered.positions],
+                "has_main": module.main is not None, "main_arity": module.main_arity,
+                "main_span": [span.file, span.line, span.col] if span is not None else None}
+        return lowered.ir_text, json.dumps(meta)
 
     def run(self, argv: list[str]):
         ffi, lib = self.ffi, self.lib
@@ -81,17 +119,16 @@ class LLVMProgram:
         table, out = self.table, ffi.new("nyrt_nyash_value *")
         self._check(table.top(out))
         lib.nyrt_val_release(out)
-        module = self.module
-        if module.main is None:
+        if not self.has_main:
             return None
         me = ffi.new("nyrt_nyash_value *")
         self._check(lib.nyrt_x_singleton(0, table.main_class, me))
         try:
-            if module.main_arity > 1:
-                raise NyashRuntimeError(f"Method main expects {plural(module.main_arity, 'argument')}, got 0",
-                                        module.main_span)
+            if self.main_arity > 1:
+                raise NyashRuntimeError(f"Method main expects {plural(self.main_arity, 'argument')}, got 0",
+                                        self.main_span)
             args = ffi.NULL
-            if module.main_arity == 1:
+            if self.main_arity == 1:
                 args = ffi.new("nyrt_nyash_value *")
                 strings = [ffi.new("char[]", a.encode("utf-8", "surrogateescape")) for a in self._argv]
                 self._check(lib.nyrt_x_argv(len(strings), ffi.new("char *[]", strings), args))

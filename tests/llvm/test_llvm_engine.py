@@ -121,3 +121,17 @@ def test_cached_positions_follow_the_file_and_its_lines(tmp_path):
             spans.append((err.span.file, err.span.line, err.span.col))
     assert spans == [(str(tmp_path / "one.ny"), 2, 13), (str(tmp_path / "two.ny"), 2, 13),
                      (str(tmp_path / "three.ny"), 3, 13)]
+
+
+def test_an_edited_program_or_include_is_compiled_anew(tmp_path):
+    """The warm path finds code by source text: any edit, in the program or a file it includes, is a miss."""
+    env = dict(os.environ, NYASH_LLVM_CACHE=str(tmp_path / "llvm"))
+    main, lib = tmp_path / "main.ny", tmp_path / "lib.ny"
+    main.write_text('include "lib.ny"\nprint(greet())\n', encoding="utf-8")
+    outputs = []
+    for word in ("one", "one", "two"):
+        lib.write_text(f'function greet() {{ return "{word}" }}\n', encoding="utf-8")
+        proc = subprocess.run([sys.executable, "-m", "nyash_run", "run", "--mode", "llvm", str(main)],
+                              capture_output=True, text=True, env=env, timeout=300)
+        outputs.append((proc.returncode, proc.stdout))
+    assert outputs == [(0, "one\n"), (0, "one\n"), (0, "two\n")]

@@ -417,7 +417,19 @@ class OpLowering(FunctionFrame):
             self.define_string(i, "ok")
             return True
         if name == "set" and len(args) == 2 and label_of(args[0]) == "int":
-            status = bld.call(declare(self.ir, "nyrt_arr_set"), [recv, self.v(args[0]), self.dyn(args[1])])
+            index = self.v(args[0])
+            inside = bld.icmp_unsigned("<", index, self.array_word(recv, ARRAY_LEN_OFFSET))
+            with bld.if_else(inside, likely=True) as (hit, miss):
+                with hit:
+                    items = bld.inttoptr(self.array_word(recv, ARRAY_ITEMS_OFFSET), PTR)
+                    self.store_owned(bld.gep(items, [index], source_etype=VALUE), args[1])
+                    hit_block = bld.block
+                with miss:                                  # nyrt's failure, turned into the error String
+                    failed = bld.call(declare(self.ir, "nyrt_arr_set"), [recv, index, self.dyn(args[1])])
+                    miss_block = bld.block
+            status = bld.phi(I32)
+            status.add_incoming(ir.Constant(I32, 0), hit_block)
+            status.add_incoming(failed, miss_block)
             if i.dst is not None:
                 ok = self.program.string_constant(bld, "ok")
                 bad = self.program.string_constant(bld, "Error: index out of bounds")

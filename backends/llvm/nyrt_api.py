@@ -25,6 +25,7 @@ INSTANCE_FIELDS_OFFSET = 40                       # nyrt_inst.fields[0] (abi/nyr
 INSTANCE_CLASS_OFFSET = 16                        # nyrt_inst.cls: the address of its nyrt_x_class
 CLASS_SIZE = 72                                   # sizeof(nyrt_x_class)
 ARRAY_ITEMS_OFFSET, ARRAY_LEN_OFFSET = 16, 24     # nyrt_arr.items, nyrt_arr.len (abi/nyrt/internal.h)
+STRING_LEN_OFFSET = 8                             # nyrt_str.len: UTF-8 bytes
 
 # nyrt_x_entry, nyrt_x_class, nyrt_x_position, nyrt_x_program (nyrt_exec.h), field by field
 ENTRY = ir.LiteralStructType([I64, I64, PTR])

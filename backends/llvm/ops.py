@@ -17,7 +17,7 @@ from llvmlite import ir
 from nyash_run.mir.ir import UNBOUND, Instr
 
 from .frame import TYPED, FunctionFrame, label_of
-from .nyrt_api import ARRAY_ITEMS_OFFSET, ARRAY_LEN_OFFSET, CLASS_SIZE, F64, I1, I32, I64, INSTANCE_CLASS_OFFSET, INSTANCE_FIELDS_OFFSET, INSTANCE_TID, META_INLINE, PTR, TID, VALUE, declare, value_field, method_key, signed
+from .nyrt_api import ARRAY_ITEMS_OFFSET, ARRAY_LEN_OFFSET, CLASS_SIZE, STRING_LEN_OFFSET, F64, I1, I32, I64, INSTANCE_CLASS_OFFSET, INSTANCE_FIELDS_OFFSET, INSTANCE_TID, META_INLINE, PTR, TID, VALUE, declare, value_field, method_key, signed
 
 ICMP = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "==": "==", "!=": "!="}
 FCMP_ORDERED = {"<", "<=", ">", ">=", "=="}          # NaN makes these false; `!=` is unordered (true)
@@ -384,6 +384,10 @@ class OpLowering(FunctionFrame):
         name, recv, args = i.args[0], i.args[1], i.args[2:]
         if recv.type in ("array", "argv") and self.array_method(i, name, self.v(recv), list(args)):
             return
+        if recv.type == "string" and name in ("length", "size", "len") and not args:
+            if i.dst is not None:      # String is never replaced by a plugin; its length is its UTF-8 bytes
+                self.define(i, self.array_word(self.v(recv), STRING_LEN_OFFSET), "int")
+            return
         out = self.result_slot(i)
         status = self.builder.call(declare(self.ir, "nyrt_x_call_method"), [
             self.depth, self.dyn(recv), self.i64(self.program.name_id(name)), self.i64(signed(method_key(name, len(args)))),
@@ -439,7 +443,7 @@ class OpLowering(FunctionFrame):
         return False
 
     def array_word(self, recv, offset: int):
-        """A 64-bit word of the nyrt_arr behind an array value (abi/nyrt/internal.h)."""
+        """A 64-bit word of the nyrt object behind a value (nyrt_arr, nyrt_str: abi/nyrt/internal.h)."""
         handle = self.builder.load(value_field(self.builder, recv, 1), typ=I64)
         return self.builder.load(self.builder.inttoptr(self.builder.add(handle, self.i64(offset)), PTR), typ=I64)
 

@@ -141,6 +141,13 @@ int32_t nyrt_x_undefined(const char *name);
  * once. Compiled code keeps one zeroed slot per literal. */
 int32_t nyrt_x_intern(const char *utf8, int64_t len, nyrt_nyash_value *slot);
 
+/* ---- String methods without the dispatch (the receiver and needle are Strings, the compiler checked) ------- */
+/* s.substring(start) (nargs 1) or s.substring(start, end) (nargs 2), exactly as the method; +1 into out. */
+nyrt_err nyrt_x_str_substring(const nyrt_nyash_value *s, int64_t start, int64_t end, int32_t nargs,
+                              nyrt_nyash_value *out);
+/* s.indexOf(needle) (nargs 1) or s.indexOf(needle, from) (nargs 2) for a String needle: the index or -1. */
+int64_t nyrt_x_str_index_of(const nyrt_nyash_value *s, const nyrt_nyash_value *needle, int64_t from, int32_t nargs);
+
 /* ---- output --------------------------------------------------------------------------------------------- */
 /* print(v): display(v) and "\n" through the output function (nyrt_set_output; stdout by default). */
 int32_t nyrt_x_print(const nyrt_nyash_value *v);

@@ -292,3 +292,18 @@ const nyrt_method nyrt_str_methods[] = {
     {"concat", "s", m_concat},
     {NULL, NULL, NULL},
 };
+
+/* ---- direct entries for compiled code (nyrt_exec.h): the methods above without the dispatch ------------ */
+nyrt_err nyrt_x_str_substring(const nyrt_nyash_value *s, int64_t start, int64_t end, int32_t nargs,
+                              nyrt_nyash_value *out) {
+    nyrt_arg a[2] = {{.i = start}, {.i = end}};
+    return m_substring(s, a, nargs > 1 ? 2 : 1, out);
+}
+
+int64_t nyrt_x_str_index_of(const nyrt_nyash_value *s, const nyrt_nyash_value *needle, int64_t from, int32_t nargs) {
+    const nyrt_str *self = (const nyrt_str *)(uintptr_t)s->box_handle;
+    int64_t start = nargs > 1 && from > 0 ? from : 0;
+    if (start > (int64_t)self->len)
+        return -1;
+    return find_from(self, nyrt_str_of(needle), (size_t)start);
+}

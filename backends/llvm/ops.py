@@ -384,9 +384,7 @@ class OpLowering(FunctionFrame):
         name, recv, args = i.args[0], i.args[1], i.args[2:]
         if recv.type in ("array", "argv") and self.array_method(i, name, self.v(recv), list(args)):
             return
-        if recv.type == "string" and name in ("length", "size", "len") and not args:
-            if i.dst is not None:      # String is never replaced by a plugin; its length is its UTF-8 bytes
-                self.define(i, self.array_word(self.v(recv), STRING_LEN_OFFSET), "int")
+        if recv.type == "string" and self.string_method(i, name, recv, list(args)):
             return
         out = self.result_slot(i)
         status = self.builder.call(declare(self.ir, "nyrt_x_call_method"), [
@@ -439,6 +437,51 @@ class OpLowering(FunctionFrame):
                 bad = self.program.string_constant(bld, "Error: index out of bounds")
                 chosen = bld.select(bld.icmp_signed("==", status, ir.Constant(I32, 0)), ok, bad)
                 self.copy(chosen, self.dst_slot(i), retain=False)              # immortal Strings
+            return True
+        return False
+
+    def string_method(self, i: Instr, name: str, recv, args) -> bool:
+        """String's hot methods without the dispatch (String is never replaced by a plugin). False: not one."""
+        bld, kinds = self.builder, [label_of(a) for a in args]
+        if name in ("length", "size", "len") and not args:
+            if i.dst is not None:                                   # its length is its UTF-8 bytes
+                self.define(i, self.array_word(self.v(recv), STRING_LEN_OFFSET), "int")
+            return True
+        if name == "substring" and kinds in (["int"], ["int", "int"]):
+            out = self.result_slot(i)
+            end = self.v(args[1]) if len(args) == 2 else self.i64(0)
+            status = bld.call(declare(self.ir, "nyrt_x_str_substring"),
+                              [self.v(recv), self.v(args[0]), end, ir.Constant(I32, len(args)), out])
+            self.check_status(status, i)
+            self.finish_result(i, out)
+            return True
+        if name == "indexOf" and len(args) in (1, 2) and kinds[1:] in ([], ["int"]) and i.dst is not None \
+                and label_of(i.dst) == "int" and args[0].type in ("string", "dyn"):
+            needle = self.v(args[0])
+            start = self.v(args[1]) if len(args) == 2 else self.i64(0)
+            if args[0].type == "string":
+                self.define(i, bld.call(declare(self.ir, "nyrt_x_str_index_of"),
+                                        [self.v(recv), needle, start, ir.Constant(I32, len(args))]), "int")
+                return True
+            tid = bld.load(value_field(bld, needle, 0), typ=I64)
+            with bld.if_else(bld.icmp_unsigned("==", tid, ir.Constant(I64, signed(TID["string"]))),
+                             likely=True) as (direct, general):
+                with direct:
+                    found = bld.call(declare(self.ir, "nyrt_x_str_index_of"),
+                                     [self.v(recv), needle, start, ir.Constant(I32, len(args))])
+                    direct_block = bld.block
+                with general:
+                    out = self.scratch()
+                    status = bld.call(declare(self.ir, "nyrt_x_call_method"), [
+                        self.depth, self.v(recv), self.i64(self.program.name_id(name)),
+                        self.i64(signed(method_key(name, len(args)))), self.args_array(args), self.i64(len(args)), out])
+                    self.check_status(status, i)
+                    general_value = self.unbox(out, "int")
+                    general_block = bld.block
+            merged = bld.phi(I64)
+            merged.add_incoming(found, direct_block)
+            merged.add_incoming(general_value, general_block)
+            self.values[i.dst.id] = merged
             return True
         return False
 

@@ -64,6 +64,11 @@ PARITY_PROGRAMS = {
                              "function sum(o) { return o.x + o.y }\nlocal a = new A()\na.x = 1\na.y = 2\n"
                              "local b = new B()\nb.x = 10\nb.y = 20\nprint(sum(a) + sum(b))\n"
                              "a.extra = \"e\"\nprint(a.extra)\nprint(sum(3))\n"),
+    "string_methods_direct_and_dispatched": ('local s = "héllo, wörld"\nlocal a = new ArrayBox()\na.push("o")\na.push(5)\n'
+                                             'print(s.substring(2))\nprint(s.substring(-3, 4))\nprint(s.substring(8, 99))\n'
+                                             'print(s.indexOf("o"))\nprint(s.indexOf(a.get(0), 6))\n'
+                                             'print(s.indexOf(a.get(1)))\nprint(s.indexOf("o", 999))\n'
+                                             'print(s.length())\nprint(s.indexOf(a.get(0), -4))\n'),
     "dynamic_int_ops_meet_other_kinds": ("function f(a, b) { return a + b * 2 - a / b % 3 }\n"
                                          "print(f(7, 2))\nprint(f(7.5, 2))\nprint(f(9223372036854775807, 1))\n"
                                          "print(f(\"s\", 1))\n"),

@@ -46,7 +46,10 @@ def nyrt():
     process: the cache directory may change later, e.g. in tests, but the loaded nyrt does not)."""
     global _library
     from nyash_run.abi import binding, build
-    ffi, lib = binding.get()
+    try:
+        ffi, lib = binding.get()
+    except build.NyrtBuildError as err:        # e.g. no C compiler: one line, not a traceback
+        raise NyashRuntimeError(f"the llvm mode needs the native runtime, which cannot be built: {err}") from None
     if _library is None:
         _library = str(build.build())
         engine().load_library(_library)

@@ -86,3 +86,14 @@ def test_unknown_target_and_emit_are_usage_errors(nyash, program):
     program('print("hi")\n')
     assert nyash("build", "main.ny", "--target", "wasm32").status == 2
     assert nyash("build", "main.ny", "--emit", "bitcode").status == 2
+
+
+def test_without_a_c_compiler_the_llvm_mode_says_why_in_one_line(program, tmp_path):
+    import os
+    import sys
+    program('print("hi")\n')
+    env = dict(os.environ, CC=str(tmp_path / "no-such-cc"), XDG_CACHE_HOME=str(tmp_path / "fresh-cache"))
+    proc = subprocess.run([sys.executable, "-m", "nyash_run", "run", "--mode", "llvm", "main.ny"], cwd=tmp_path,
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr.count("\n") == 1 and "cannot be built" in proc.stderr and "no C compiler" in proc.stderr

@@ -148,6 +148,14 @@ nyrt_err nyrt_x_str_substring(const nyrt_nyash_value *s, int64_t start, int64_t 
 /* s.indexOf(needle) (nargs 1) or s.indexOf(needle, from) (nargs 2) for a String needle: the index or -1. */
 int64_t nyrt_x_str_index_of(const nyrt_nyash_value *s, const nyrt_nyash_value *needle, int64_t from, int32_t nargs);
 
+/* map.get(key) / map.has(key) / map.set(key, value) of nyrt's MapBox with a String key, without the dispatch:
+ * the method's status, or -1 (nothing done) when the map is a plugin's or the key is not a String. */
+#define NYRT_X_MAP_GET 0
+#define NYRT_X_MAP_HAS 1
+#define NYRT_X_MAP_SET 2
+int32_t nyrt_x_map_direct(int32_t which, const nyrt_nyash_value *map, const nyrt_nyash_value *key,
+                          const nyrt_nyash_value *value, nyrt_nyash_value *out);
+
 /* ---- output --------------------------------------------------------------------------------------------- */
 /* print(v): display(v) and "\n" through the output function (nyrt_set_output; stdout by default). */
 int32_t nyrt_x_print(const nyrt_nyash_value *v);

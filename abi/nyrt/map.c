@@ -315,3 +315,18 @@ const nyrt_method nyrt_map_methods[] = {
     {"clear", "", m_clear},
     {NULL, NULL, NULL},
 };
+
+/* ---- a direct entry for compiled code (nyrt_exec.h) ------------------------------------------------------ */
+int32_t nyrt_x_map_direct(int32_t which, const nyrt_nyash_value *map, const nyrt_nyash_value *key,
+                          const nyrt_nyash_value *value, nyrt_nyash_value *out) {
+    nyrt_str *k = nyrt_str_of(key);
+    if (!k || !nyrt_obj_of(map, NYRT_TID_MAP))
+        return -1;                              /* a plugin's map, or a key that is not a String */
+    nyrt_arg a[2] = {{.v = key, .s = k}, {.v = value}};
+    switch (which) {
+    case NYRT_X_MAP_GET: return m_get(map, a, 1, out);
+    case NYRT_X_MAP_HAS: return m_has(map, a, 1, out);
+    case NYRT_X_MAP_SET: return m_set(map, a, 2, out);
+    default: return -1;
+    }
+}

@@ -83,6 +83,7 @@ FUNCTIONS: dict[str, tuple] = {
     "nyrt_x_print": (I32, [PTR]),
     "nyrt_x_str_substring": (I32, [PTR, I64, I64, I32, PTR]),
     "nyrt_x_str_index_of": (I64, [PTR, PTR, I64, I32]),
+    "nyrt_x_map_direct": (I32, [I32, PTR, PTR, PTR, PTR]),
     "nyrt_x_fail": (I32, [I32, PTR]),
     "nyrt_x_fail_nyrt": (I32, [I32]),
     "nyrt_x_throw": (I32, [I32, PTR]),

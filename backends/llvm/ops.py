@@ -21,6 +21,7 @@ from .nyrt_api import ARRAY_ITEMS_OFFSET, ARRAY_LEN_OFFSET, CLASS_SIZE, STRING_L
 
 ICMP = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "==": "==", "!=": "!="}
 FCMP_ORDERED = {"<", "<=", ">", ">=", "=="}          # NaN makes these false; `!=` is unordered (true)
+MAP_DIRECT = {("get", 1): 0, ("has", 1): 1, ("set", 2): 2}   # NYRT_X_MAP_GET / HAS / SET
 INLINE_INT_OPS = {"+", "-", "*", "/", "%", "<", "<=", ">", ">=", "==", "!="}
 NYRT_OPS = {"+": 0, "-": 1, "*": 2, "/": 3, "%": 4, "<": 5, "<=": 6, ">": 7, ">=": 8, "==": 9, "!=": 10}
 
@@ -387,11 +388,32 @@ class OpLowering(FunctionFrame):
         if recv.type == "string" and self.string_method(i, name, recv, list(args)):
             return
         out = self.result_slot(i)
-        status = self.builder.call(declare(self.ir, "nyrt_x_call_method"), [
-            self.depth, self.dyn(recv), self.i64(self.program.name_id(name)), self.i64(signed(method_key(name, len(args)))),
-            self.args_array(args), self.i64(len(args)), out])
+        if recv.type == "map" and (name, len(args)) in MAP_DIRECT:
+            return self.map_method(i, MAP_DIRECT[name, len(args)], recv, list(args), out)
+        self.check_status(self.call_method(i, name, recv, args, out), i)
+        self.finish_result(i, out)
+
+    def map_method(self, i: Instr, which: int, recv, args, out) -> None:
+        """MapBox get/has/set without the dispatch when the map is nyrt's and the key a String (the map may
+        be a plugin's: then nyrt_x_map_direct declines and the call is dispatched as usual)."""
+        bld = self.builder
+        value = self.dyn(args[1]) if len(args) == 2 else ir.Constant(PTR, None)
+        direct = bld.call(declare(self.ir, "nyrt_x_map_direct"),
+                          [ir.Constant(I32, which), self.v(recv), self.dyn(args[0]), value, out])
+        direct_block = bld.block
+        with bld.if_then(bld.icmp_signed("==", direct, ir.Constant(I32, -1)), likely=False):
+            dispatched = self.call_method(i, i.args[0], recv, args, out)
+            dispatched_block = bld.block
+        status = bld.phi(I32)
+        status.add_incoming(direct, direct_block)
+        status.add_incoming(dispatched, dispatched_block)
         self.check_status(status, i)
         self.finish_result(i, out)
+
+    def call_method(self, i: Instr, name: str, recv, args, out):
+        return self.builder.call(declare(self.ir, "nyrt_x_call_method"), [
+            self.depth, self.dyn(recv), self.i64(self.program.name_id(name)), self.i64(signed(method_key(name, len(args)))),
+            self.args_array(args), self.i64(len(args)), out])
 
     def array_method(self, i: Instr, name: str, recv, args) -> bool:
         """ArrayBox's hottest methods as direct nyrt calls (ArrayBox is never replaced by a plugin, so a

@@ -69,6 +69,9 @@ PARITY_PROGRAMS = {
                                              'print(s.indexOf("o"))\nprint(s.indexOf(a.get(0), 6))\n'
                                              'print(s.indexOf(a.get(1)))\nprint(s.indexOf("o", 999))\n'
                                              'print(s.length())\nprint(s.indexOf(a.get(0), -4))\n'),
+    "map_methods_direct_and_dispatched": ('local m = new MapBox()\nprint(m.set("a", 1))\nprint(m.set(2, "two"))\n'
+                                          'print(m.get("a"))\nprint(m.get("2"))\nprint(m.get("zz"))\nprint(m.has(2))\n'
+                                          'print(m.has("b"))\nlocal k = "a"\nm.set(k, m.get(k) + 41)\nprint(m.get(k))\n'),
     "dynamic_int_ops_meet_other_kinds": ("function f(a, b) { return a + b * 2 - a / b % 3 }\n"
                                          "print(f(7, 2))\nprint(f(7.5, 2))\nprint(f(9223372036854775807, 1))\n"
                                          "print(f(\"s\", 1))\n"),

@@ -28,6 +28,7 @@ typedef struct nyrt_str {
     nyrt_obj h;
     size_t len;             /* UTF-8 bytes, without the final NUL */
     size_t cps;             /* code points (== len for ASCII text) */
+    uint64_t hash;          /* nyrt_str_hash of the bytes once a map has needed it, 0 until then */
     char bytes[];           /* len bytes + NUL */
 } nyrt_str;
 
@@ -45,6 +46,11 @@ typedef struct nyrt_arr {
     size_t len, cap;
     uint32_t displaying;    /* 1 while display() is inside this array: met again it shows [...] */
 } nyrt_arr;
+
+/* Compiled code reads these words directly (backends/llvm: STRING_LEN_OFFSET, the array's items and len). */
+_Static_assert(offsetof(nyrt_str, len) == 8, "compiled code reads nyrt_str.len at offset 8");
+_Static_assert(offsetof(nyrt_arr, items) == 16, "compiled code reads nyrt_arr.items at offset 16");
+_Static_assert(offsetof(nyrt_arr, len) == 24, "compiled code reads nyrt_arr.len at offset 24");
 
 typedef struct nyrt_map_entry {
     nyrt_str *key;          /* NULL: deleted (a tombstone until the next compaction) */
@@ -203,6 +209,16 @@ nyrt_err nyrt_str_lit(const char *text, nyrt_nyash_value *out);   /* new String 
 nyrt_err nyrt_str_ok(nyrt_nyash_value *out);                   /* the shared String "ok" */
 void nyrt_str_init_constants(void);                           /* called by nyrt_init */
 uint64_t nyrt_str_hash(const char *p, size_t len);
+/* nyrt_str_hash of s, kept in s after the first time (not in immortal Strings: several threads share them) */
+static inline uint64_t nyrt_str_hash_of(nyrt_str *s) {
+    uint64_t h = s->hash;
+    if (!h) {
+        h = nyrt_str_hash(s->bytes, s->len);
+        if (s->h.refcount != NYRT_IMMORTAL)
+            s->hash = h;
+    }
+    return h;
+}
 size_t nyrt_utf8_count(const char *p, size_t len);            /* code points */
 size_t nyrt_utf8_decode(const char *p, size_t len, size_t i, uint32_t *cp);  /* bytes used at p[i] */
 size_t nyrt_utf8_encode(uint32_t cp, char out[4]);

@@ -44,6 +44,16 @@ void nyrt_map_destroy(nyrt_map *m) {
 }
 
 /* ---- the index --------------------------------------------------------------------------------------- */
+/* The same len bytes: short keys (the usual display strings) compared inline, without a memcmp call. */
+static inline int same_bytes(const char *a, const char *b, size_t len) {
+    if (len > 16)
+        return memcmp(a, b, len) == 0;
+    for (size_t i = 0; i < len; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
+}
+
 /* The slot holding key's entry, or the empty slot where it would go. */
 static uint32_t *find_slot(const nyrt_map *m, const char *key, size_t len, uint64_t hash) {
     size_t mask = m->index_cap - 1;
@@ -52,7 +62,7 @@ static uint32_t *find_slot(const nyrt_map *m, const char *key, size_t len, uint6
         if (!*slot)
             return slot;
         const nyrt_map_entry *e = &m->entries[*slot - 1];
-        if (e->key && e->hash == hash && e->key->len == len && memcmp(e->key->bytes, key, len) == 0)
+        if (e->hash == hash && e->key && e->key->len == len && (e->key->bytes == key || same_bytes(e->key->bytes, key, len)))
             return slot;
     }
 }
@@ -86,17 +96,17 @@ static int rebuild(nyrt_map *m, size_t want) {
     return 1;
 }
 
-static nyrt_map_entry *lookup(const nyrt_map *m, const nyrt_str *key) {
+static nyrt_map_entry *lookup(const nyrt_map *m, nyrt_str *key) {
     if (!m->count)
         return NULL;
-    uint32_t *slot = find_slot(m, key->bytes, key->len, nyrt_str_hash(key->bytes, key->len));
+    uint32_t *slot = find_slot(m, key->bytes, key->len, nyrt_str_hash_of(key));
     return *slot ? &m->entries[*slot - 1] : NULL;
 }
 
 /* Store v under key (both retained by the map). The key is hashed once, and probed once unless the
  * entries grow. */
 static nyrt_err map_store(nyrt_map *m, nyrt_str *key, const nyrt_nyash_value *v) {
-    uint64_t hash = nyrt_str_hash(key->bytes, key->len);
+    uint64_t hash = nyrt_str_hash_of(key);
     uint32_t *slot = m->index ? find_slot(m, key->bytes, key->len, hash) : NULL;
     nyrt_retain_v(v);
     if (slot && *slot && m->count) {            /* an update keeps the key's place */
@@ -125,7 +135,7 @@ static nyrt_err map_store(nyrt_map *m, nyrt_str *key, const nyrt_nyash_value *v)
 }
 
 /* Delete key; 1 if it was there. The slot keeps pointing at the tombstone so probe chains stay intact. */
-static int map_delete(nyrt_map *m, const nyrt_str *key) {
+static int map_delete(nyrt_map *m, nyrt_str *key) {
     nyrt_map_entry *e = lookup(m, key);
     if (!e)
         return 0;

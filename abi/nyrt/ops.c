@@ -40,6 +40,7 @@ static nyrt_err repeat(const nyrt_str *s, int64_t n, nyrt_nyash_value *out) {
     nyrt_obj_init(&r->h, NYRT_TID_STRING);
     r->len = total;
     r->cps = s->cps * (size_t)n;
+    r->hash = 0;
     memcpy(r->bytes, s->bytes, s->len);
     for (size_t done = s->len; done < total;) {     /* doubling copies */
         size_t chunk = done <= total - done ? done : total - done;

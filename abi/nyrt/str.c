@@ -94,6 +94,7 @@ nyrt_str *nyrt_str_raw(size_t len) {
         return NULL;
     nyrt_obj_init(&s->h, NYRT_TID_STRING);
     s->len = len;
+    s->hash = 0;
     s->bytes[len] = 0;
     return s;
 }

@@ -153,6 +153,7 @@ int64_t nyrt_x_str_index_of(const nyrt_nyash_value *s, const nyrt_nyash_value *n
 #define NYRT_X_MAP_GET 0
 #define NYRT_X_MAP_HAS 1
 #define NYRT_X_MAP_SET 2
+#define NYRT_X_MAP_SET_QUIET 3   /* set whose reply is unused: *out becomes void instead of "Set key: K" */
 int32_t nyrt_x_map_direct(int32_t which, const nyrt_nyash_value *map, const nyrt_nyash_value *key,
                           const nyrt_nyash_value *value, nyrt_nyash_value *out);
 

@@ -327,6 +327,7 @@ const nyrt_method nyrt_map_methods[] = {
 };
 
 /* ---- a direct entry for compiled code (nyrt_exec.h) ------------------------------------------------------ */
+#define SELF_OF(v) ((nyrt_map *)(uintptr_t)(v)->box_handle)
 int32_t nyrt_x_map_direct(int32_t which, const nyrt_nyash_value *map, const nyrt_nyash_value *key,
                           const nyrt_nyash_value *value, nyrt_nyash_value *out) {
     nyrt_str *k = nyrt_str_of(key);
@@ -337,6 +338,12 @@ int32_t nyrt_x_map_direct(int32_t which, const nyrt_nyash_value *map, const nyrt
     case NYRT_X_MAP_GET: return m_get(map, a, 1, out);
     case NYRT_X_MAP_HAS: return m_has(map, a, 1, out);
     case NYRT_X_MAP_SET: return m_set(map, a, 2, out);
+    case NYRT_X_MAP_SET_QUIET: {                /* the reply String is never used: store only */
+        nyrt_err e = map_store(SELF_OF(map), k, value);
+        if (e == NYRT_OK)
+            nyrt_val_void(out);
+        return e;
+    }
     default: return -1;
     }
 }

@@ -81,6 +81,7 @@ class FunctionFrame:
         self.catch_blocks: dict[int, ir.Block] = {}
         self.fail_blocks: dict[tuple, tuple] = {}
         self.in_cycle = blocks_in_cycles(fn)
+        self.used_values = {v.id for b in fn.blocks for i in b.instrs for v in i.uses()}
         entry = llfn.append_basic_block("entry")
         self.entry = ir.IRBuilder(entry)
         self.builder = self.entry

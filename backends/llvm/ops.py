@@ -22,6 +22,7 @@ from .nyrt_api import ARRAY_ITEMS_OFFSET, ARRAY_LEN_OFFSET, CLASS_SIZE, STRING_L
 ICMP = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "==": "==", "!=": "!="}
 FCMP_ORDERED = {"<", "<=", ">", ">=", "=="}          # NaN makes these false; `!=` is unordered (true)
 MAP_DIRECT = {("get", 1): 0, ("has", 1): 1, ("set", 2): 2}   # NYRT_X_MAP_GET / HAS / SET
+MAP_SET, MAP_SET_QUIET = 2, 3
 INLINE_INT_OPS = {"+", "-", "*", "/", "%", "<", "<=", ">", ">=", "==", "!="}
 NYRT_OPS = {"+": 0, "-": 1, "*": 2, "/": 3, "%": 4, "<": 5, "<=": 6, ">": 7, ">=": 8, "==": 9, "!=": 10}
 
@@ -389,7 +390,10 @@ class OpLowering(FunctionFrame):
             return
         out = self.result_slot(i)
         if recv.type == "map" and (name, len(args)) in MAP_DIRECT:
-            return self.map_method(i, MAP_DIRECT[name, len(args)], recv, list(args), out)
+            which = MAP_DIRECT[name, len(args)]
+            if which == MAP_SET and (i.dst is None or i.dst.id not in self.used_values):
+                which = MAP_SET_QUIET
+            return self.map_method(i, which, recv, list(args), out)
         self.check_status(self.call_method(i, name, recv, args, out), i)
         self.finish_result(i, out)
 

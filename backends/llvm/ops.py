@@ -16,18 +16,18 @@ from llvmlite import ir
 
 from nyash_run.mir.ir import UNBOUND, Instr
 
-from .frame import TYPED, FunctionFrame, label_of
-from .nyrt_api import ARRAY_ITEMS_OFFSET, ARRAY_LEN_OFFSET, CLASS_SIZE, STRING_LEN_OFFSET, F64, I1, I32, I64, INSTANCE_CLASS_OFFSET, INSTANCE_FIELDS_OFFSET, INSTANCE_TID, META_INLINE, PTR, TID, VALUE, declare, value_field, method_key, signed
+from .builtins import MAP_DIRECT, MAP_SET, MAP_SET_QUIET, BuiltinMethods
+from .frame import TYPED, label_of
+from .nyrt_api import (CLASS_SIZE, F64, I1, I32, I64, INSTANCE_CLASS_OFFSET, INSTANCE_FIELDS_OFFSET,
+                       INSTANCE_TID, META_INLINE, PTR, TID, VALUE, declare, value_field, method_key, signed)
 
 ICMP = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "==": "==", "!=": "!="}
 FCMP_ORDERED = {"<", "<=", ">", ">=", "=="}          # NaN makes these false; `!=` is unordered (true)
-MAP_DIRECT = {("get", 1): 0, ("has", 1): 1, ("set", 2): 2}   # NYRT_X_MAP_GET / HAS / SET
-MAP_SET, MAP_SET_QUIET = 2, 3
 INLINE_INT_OPS = {"+", "-", "*", "/", "%", "<", "<=", ">", ">=", "==", "!="}
 NYRT_OPS = {"+": 0, "-": 1, "*": 2, "/": 3, "%": 4, "<": 5, "<=": 6, ">": 7, ">=": 8, "==": 9, "!=": 10}
 
 
-class OpLowering(FunctionFrame):
+class OpLowering(BuiltinMethods):
     # values and operators ------------------------------------------------------------------------------
     def op_CONST(self, i: Instr):
         value = i.args[0]
@@ -396,129 +396,6 @@ class OpLowering(FunctionFrame):
             return self.map_method(i, which, recv, list(args), out)
         self.check_status(self.call_method(i, name, recv, args, out), i)
         self.finish_result(i, out)
-
-    def map_method(self, i: Instr, which: int, recv, args, out) -> None:
-        """MapBox get/has/set without the dispatch when the map is nyrt's and the key a String (the map may
-        be a plugin's: then nyrt_x_map_direct declines and the call is dispatched as usual)."""
-        bld = self.builder
-        value = self.dyn(args[1]) if len(args) == 2 else ir.Constant(PTR, None)
-        direct = bld.call(declare(self.ir, "nyrt_x_map_direct"),
-                          [ir.Constant(I32, which), self.v(recv), self.dyn(args[0]), value, out])
-        direct_block = bld.block
-        with bld.if_then(bld.icmp_signed("==", direct, ir.Constant(I32, -1)), likely=False):
-            dispatched = self.call_method(i, i.args[0], recv, args, out)
-            dispatched_block = bld.block
-        status = bld.phi(I32)
-        status.add_incoming(direct, direct_block)
-        status.add_incoming(dispatched, dispatched_block)
-        self.check_status(status, i)
-        self.finish_result(i, out)
-
-    def call_method(self, i: Instr, name: str, recv, args, out):
-        return self.builder.call(declare(self.ir, "nyrt_x_call_method"), [
-            self.depth, self.dyn(recv), self.i64(self.program.name_id(name)), self.i64(signed(method_key(name, len(args)))),
-            self.args_array(args), self.i64(len(args)), out])
-
-    def array_method(self, i: Instr, name: str, recv, args) -> bool:
-        """ArrayBox's hottest methods as direct nyrt calls (ArrayBox is never replaced by a plugin, so a
-        value labelled `array` is nyrt's); the results are runtime/containers.py's. False: not one of them."""
-        bld = self.builder
-        if name in ("length", "size", "len") and not args:
-            if i.dst is not None:
-                self.define(i, self.array_word(recv, ARRAY_LEN_OFFSET), "int")
-            return True
-        if name == "get" and len(args) == 1 and label_of(args[0]) == "int":
-            out = self.result_slot(i)
-            index = self.v(args[0])
-            inside = bld.icmp_unsigned("<", index, self.array_word(recv, ARRAY_LEN_OFFSET))
-            with bld.if_else(inside, likely=True) as (hit, miss):
-                with hit:
-                    items = bld.inttoptr(self.array_word(recv, ARRAY_ITEMS_OFFSET), PTR)
-                    self.copy(bld.gep(items, [index], source_etype=VALUE), out)
-                with miss:                                          # out of range: null, as nyrt_arr_get
-                    bld.store(ir.Constant(VALUE, [ir.Constant(I64, signed(TID["null"])), ir.Constant(I64, 0),
-                                                  ir.Constant(I64, META_INLINE)]), out)
-            self.finish_result(i, out)
-            return True
-        if name == "push" and len(args) == 1:
-            bld.call(declare(self.ir, "nyrt_arr_push"), [recv, self.dyn(args[0])])
-            self.define_string(i, "ok")
-            return True
-        if name == "set" and len(args) == 2 and label_of(args[0]) == "int":
-            index = self.v(args[0])
-            inside = bld.icmp_unsigned("<", index, self.array_word(recv, ARRAY_LEN_OFFSET))
-            with bld.if_else(inside, likely=True) as (hit, miss):
-                with hit:
-                    items = bld.inttoptr(self.array_word(recv, ARRAY_ITEMS_OFFSET), PTR)
-                    self.store_owned(bld.gep(items, [index], source_etype=VALUE), args[1])
-                    hit_block = bld.block
-                with miss:                                  # nyrt's failure, turned into the error String
-                    failed = bld.call(declare(self.ir, "nyrt_arr_set"), [recv, index, self.dyn(args[1])])
-                    miss_block = bld.block
-            status = bld.phi(I32)
-            status.add_incoming(ir.Constant(I32, 0), hit_block)
-            status.add_incoming(failed, miss_block)
-            if i.dst is not None:
-                ok = self.program.string_constant(bld, "ok")
-                bad = self.program.string_constant(bld, "Error: index out of bounds")
-                chosen = bld.select(bld.icmp_signed("==", status, ir.Constant(I32, 0)), ok, bad)
-                self.copy(chosen, self.dst_slot(i), retain=False)              # immortal Strings
-            return True
-        return False
-
-    def string_method(self, i: Instr, name: str, recv, args) -> bool:
-        """String's hot methods without the dispatch (String is never replaced by a plugin). False: not one."""
-        bld, kinds = self.builder, [label_of(a) for a in args]
-        if name in ("length", "size", "len") and not args:
-            if i.dst is not None:                                   # its length is its UTF-8 bytes
-                self.define(i, self.array_word(self.v(recv), STRING_LEN_OFFSET), "int")
-            return True
-        if name == "substring" and kinds in (["int"], ["int", "int"]):
-            out = self.result_slot(i)
-            end = self.v(args[1]) if len(args) == 2 else self.i64(0)
-            status = bld.call(declare(self.ir, "nyrt_x_str_substring"),
-                              [self.v(recv), self.v(args[0]), end, ir.Constant(I32, len(args)), out])
-            self.check_status(status, i)
-            self.finish_result(i, out)
-            return True
-        if name == "indexOf" and len(args) in (1, 2) and kinds[1:] in ([], ["int"]) and i.dst is not None \
-                and label_of(i.dst) == "int" and args[0].type in ("string", "dyn"):
-            needle = self.v(args[0])
-            start = self.v(args[1]) if len(args) == 2 else self.i64(0)
-            if args[0].type == "string":
-                self.define(i, bld.call(declare(self.ir, "nyrt_x_str_index_of"),
-                                        [self.v(recv), needle, start, ir.Constant(I32, len(args))]), "int")
-                return True
-            tid = bld.load(value_field(bld, needle, 0), typ=I64)
-            with bld.if_else(bld.icmp_unsigned("==", tid, ir.Constant(I64, signed(TID["string"]))),
-                             likely=True) as (direct, general):
-                with direct:
-                    found = bld.call(declare(self.ir, "nyrt_x_str_index_of"),
-                                     [self.v(recv), needle, start, ir.Constant(I32, len(args))])
-                    direct_block = bld.block
-                with general:
-                    out = self.scratch()
-                    status = bld.call(declare(self.ir, "nyrt_x_call_method"), [
-                        self.depth, self.v(recv), self.i64(self.program.name_id(name)),
-                        self.i64(signed(method_key(name, len(args)))), self.args_array(args), self.i64(len(args)), out])
-                    self.check_status(status, i)
-                    general_value = self.unbox(out, "int")
-                    general_block = bld.block
-            merged = bld.phi(I64)
-            merged.add_incoming(found, direct_block)
-            merged.add_incoming(general_value, general_block)
-            self.values[i.dst.id] = merged
-            return True
-        return False
-
-    def array_word(self, recv, offset: int):
-        """A 64-bit word of the nyrt object behind a value (nyrt_arr, nyrt_str: abi/nyrt/internal.h)."""
-        handle = self.builder.load(value_field(self.builder, recv, 1), typ=I64)
-        return self.builder.load(self.builder.inttoptr(self.builder.add(handle, self.i64(offset)), PTR), typ=I64)
-
-    def define_string(self, i: Instr, text: str) -> None:
-        if i.dst is not None:
-            self.copy(self.program.string_constant(self.builder, text), self.dst_slot(i), retain=False)
 
     def op_CALL_BARE(self, i: Instr):
         name, me, _fvar, args = i.args[0], i.args[1], i.args[2], i.args[3:]

@@ -42,7 +42,8 @@ class BuiltinMethods(FunctionFrame):
 
     def call_method(self, i: Instr, name: str, recv, args, out):
         return self.builder.call(declare(self.ir, "nyrt_x_call_method"), [
-            self.depth, self.dyn(recv), self.i64(self.program.name_id(name)), self.i64(signed(method_key(name, len(args)))),
+            self.depth, self.dyn(recv), self.i64(self.program.name_id(name)),
+            self.i64(signed(method_key(name, len(args)))),
             self.args_array(args), self.i64(len(args)), out])
 
     def array_method(self, i: Instr, name: str, recv, args) -> bool:

@@ -453,7 +453,8 @@ class FunctionLowering(OpLowering):
             self.blocks[block.id] = self.llfn.append_basic_block(f"bb{block.id}")
             for param in block.params:
                 label = label_of(param)
-                self.param_slots[param.id] = self.alloca(TYPED[label]) if label != "dyn" else self.owned_slot(f"p{param.id}")
+                slot = self.alloca(TYPED[label]) if label != "dyn" else self.owned_slot(f"p{param.id}")
+                self.param_slots[param.id] = slot
         start = self.llfn.append_basic_block("start")
         self.builder = ir.IRBuilder(start)
         self.poll_failed()

@@ -304,7 +304,8 @@ class OpLowering(BuiltinMethods):
         index.add_incoming(ir.Constant(I32, -1), start)
         index.add_incoming(loaded, inside)
         found = bld.icmp_signed(">=", index, ir.Constant(I32, 0))
-        address = bld.add(handle, bld.add(self.i64(INSTANCE_FIELDS_OFFSET), bld.mul(bld.sext(index, I64), self.i64(24))))
+        offset = bld.add(self.i64(INSTANCE_FIELDS_OFFSET), bld.mul(bld.sext(index, I64), self.i64(24)))
+        address = bld.add(handle, offset)
         return found, bld.inttoptr(address, PTR), slot
 
     def op_GET_FIELD(self, i: Instr):
@@ -314,17 +315,18 @@ class OpLowering(BuiltinMethods):
             return self.move_or_copy_slot(i, address)
         out = self.result_slot(i)
         if not self.program.declares_field(name):
-            status = self.builder.call(declare(self.ir, "nyrt_x_get_field"), [self.dyn(obj), self.program.cstring(name), out])
-            self.check_status(status, i)
+            self.check_status(self.get_field_call(self.dyn(obj), name, out), i)
             return self.finish_result(i, out)
         found, address, slot = self.declared_field(obj, name)
         with self.builder.if_else(found, likely=True) as (fast, slow):
             with fast:
                 self.copy(address, out)
             with slow:
-                status = self.builder.call(declare(self.ir, "nyrt_x_get_field"), [slot, self.program.cstring(name), out])
-                self.check_status(status, i)
+                self.check_status(self.get_field_call(slot, name, out), i)
         self.finish_result(i, out)
+
+    def get_field_call(self, slot, name: str, out):
+        return self.builder.call(declare(self.ir, "nyrt_x_get_field"), [slot, self.program.cstring(name), out])
 
     def op_SET_FIELD(self, i: Instr):
         name, obj, value = i.args
@@ -378,7 +380,8 @@ class OpLowering(BuiltinMethods):
     def op_EXPECT_INSTANCE(self, i: Instr):
         name, value = i.args
         status = self.builder.call(declare(self.ir, "nyrt_x_expect_instance"),
-                                   [self.dyn(value), self.i64(self.program.name_id(name)), self.i64(signed(method_key(name, 0)))])
+                                   [self.dyn(value), self.i64(self.program.name_id(name)),
+                                    self.i64(signed(method_key(name, 0)))])
         self.check_status(status, i)
         self.move_or_copy(i, value)
 
@@ -401,7 +404,8 @@ class OpLowering(BuiltinMethods):
         name, me, _fvar, args = i.args[0], i.args[1], i.args[2], i.args[3:]
         out = self.result_slot(i)
         status = self.builder.call(declare(self.ir, "nyrt_x_call_bare"), [
-            self.depth, self.i64(self.program.name_id(name)), self.dyn(me), self.args_array(args), self.i64(len(args)), out])
+            self.depth, self.i64(self.program.name_id(name)), self.dyn(me), self.args_array(args),
+            self.i64(len(args)), out])
         self.check_status(status, i)
         self.finish_result(i, out)
 

@@ -1,4 +1,4 @@
-"""nyrt_x_load_plugins (abi/nyrt/toml.c): nyash.toml read in C for native executables, checked against
+"""nyrt_x_load_plugins (abi/nyrt/nyash_toml.c): nyash.toml read in C for native executables, checked against
 abi/config.py (the same message for every problem of a file's shape) and abi/plugins.py's load_entry (the same
 refusal for every plugin it refuses).
 

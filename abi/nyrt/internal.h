@@ -197,6 +197,11 @@ void nyrt_arr_destroy(nyrt_arr *a);
 void nyrt_map_destroy(nyrt_map *m);
 void nyrt_res_destroy(nyrt_res *r);
 
+/* ---- error lines (misc.c) ---------------------------------------------------------------------------------- */
+/* Append one formatted line to err (cap bytes, NUL-terminated), after a newline when err is not empty;
+ * silently truncated when full. Used for the "PATH: REASON" lines of plugin loading and nyash.toml. */
+void nyrt_add_line(char *err, size_t cap, const char *fmt, ...);
+
 /* ---- strings and byte buffers (str.c) ------------------------------------------------------------------ */
 nyrt_str *nyrt_str_alloc(const char *utf8, size_t len);       /* refcount 1, or NULL */
 nyrt_str *nyrt_str_raw(size_t len);   /* refcount 1, len set, bytes[len] NUL; the caller fills bytes and cps */

@@ -2,6 +2,7 @@
  * console, null, Bool and void (language.md 7.0, 7.7, 7.9), and the output hook ConsoleBox writes through.
  * (MathBox's methods are with the other numeric methods in num.c.)
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -203,3 +204,16 @@ const nyrt_method nyrt_null_methods[] = {
 const nyrt_method nyrt_none_methods[] = {
     {NULL, NULL, NULL},
 };
+
+/* ---- error lines appended to a caller's buffer (plugin loading, nyash.toml) -------------------------------- */
+void nyrt_add_line(char *err, size_t cap, const char *fmt, ...) {
+    size_t used = err ? strlen(err) : 0;
+    if (!err || used + 1 >= cap)
+        return;
+    if (used)
+        err[used++] = '\n';
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err + used, cap - used, fmt, ap);
+    va_end(ap);
+}

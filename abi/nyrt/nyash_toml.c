@@ -28,6 +28,7 @@
 #include <unistd.h>
 #endif
 
+#include "internal.h"
 #include "nyrt_exec.h"
 #include "toml.h"
 
@@ -39,18 +40,6 @@
 #define LIB_SUFFIX "so"
 #endif
 
-/* ---- error lines appended to the caller's buffer -------------------------------------------------------- */
-static void add_line(char *err, size_t cap, const char *fmt, ...) {
-    size_t used = err ? strlen(err) : 0;
-    if (!err || used + 1 >= cap)
-        return;
-    if (used)
-        err[used++] = '\n';
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err + used, cap - used, fmt, ap);
-    va_end(ap);
-}
 
 /* ---- paths: Path.resolve() (posixpath.realpath, not strict) ------------------------------------------------- */
 /* Append `rest` (a path) to `path` (an absolute path without symbolic links, "/" for the root), resolving
@@ -368,7 +357,7 @@ static int load_entry(const entry *e, char *err, size_t cap) {
     }
     int ok = id >= 0 && !problems.len && !problems.oom;
     if (!ok)
-        add_line(err, cap, "PluginError: plugin %s (%s) refused: %s", e->name, e->path,
+        nyrt_add_line(err, cap, "PluginError: plugin %s (%s) refused: %s", e->name, e->path,
                  problems.oom ? "out of memory" : problems.p);
     free(problems.p);
     return ok;
@@ -409,14 +398,14 @@ int32_t nyrt_x_load_plugins(const char *toml_path, char *err, size_t cap) {
     nyrt_init();
     char *file = resolve_path(toml_path ? toml_path : "");
     if (!file) {
-        add_line(err, cap, "%s: out of memory", toml_path ? toml_path : "");
+        nyrt_add_line(err, cap, "%s: out of memory", toml_path ? toml_path : "");
         return -1;
     }
     size_t len = 0;
     int error = 0;
     char *text = read_file(file, &len, &error);
     if (!text) {
-        add_line(err, cap, "%s: cannot read: %s", file, strerror(error ? error : ENOMEM));
+        nyrt_add_line(err, cap, "%s: cannot read: %s", file, strerror(error ? error : ENOMEM));
         free(file);
         return -1;
     }
@@ -426,12 +415,12 @@ int32_t nyrt_x_load_plugins(const char *toml_path, char *err, size_t cap) {
     int32_t result = -1;
     char msg[2048];
     if (!nyrt_toml_parse(&ps, text, len)) {
-        add_line(err, cap, "%s: invalid TOML: line %d: %s", file, nyrt_toml_error_line(&ps), ps.why);
+        nyrt_add_line(err, cap, "%s: invalid TOML: line %d: %s", file, nyrt_toml_error_line(&ps), ps.why);
         goto done;
     }
     const tnode *plugins = nyrt_toml_get_s(ps.root, "plugins");
     if (plugins && plugins->kind != T_TABLE) {
-        add_line(err, cap, "%s: 'plugins' must be a table of [plugins.NAME] tables", file);
+        nyrt_add_line(err, cap, "%s: 'plugins' must be a table of [plugins.NAME] tables", file);
         goto done;
     }
     /* the folder of the file: library paths are relative to it */
@@ -442,13 +431,13 @@ int32_t nyrt_x_load_plugins(const char *toml_path, char *err, size_t cap) {
     size_t count = plugins ? plugins->n : 0;
     entries = calloc(count ? count : 1, sizeof *entries);
     if (!entries) {
-        add_line(err, cap, "%s: out of memory", file);
+        nyrt_add_line(err, cap, "%s: out of memory", file);
         goto done;
     }
     for (; nentries < count; nentries++)
         if (!read_entry(file, dir, plugins->keys[nentries], plugins->items[nentries], &entries[nentries], &ps,
                         msg, sizeof msg)) {
-            add_line(err, cap, "%s", msg);
+            nyrt_add_line(err, cap, "%s", msg);
             goto done;
         }
     int32_t loaded = 0, refused = 0;

@@ -62,18 +62,6 @@ static plugin *get(int32_t id) {
     return id >= 0 && id < nplugins ? plugins[id] : NULL;
 }
 
-/* ---- errors: lines appended to the caller's buffer ------------------------------------------------------ */
-static void add_line(char *err, size_t cap, const char *fmt, ...) {
-    size_t used = err ? strlen(err) : 0;
-    if (!err || used + 1 >= cap)
-        return;
-    if (used)
-        err[used++] = '\n';
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err + used, cap - used, fmt, ap);
-    va_end(ap);
-}
 
 /* ---- bookkeeping ------------------------------------------------------------------------------------------ */
 static int32_t new_plugin(const char *path, void *lib) {
@@ -135,15 +123,15 @@ static int register_all(int32_t id, const char *path, nyrt_typeboxes_fn boxes, c
     char why[400];
     const nyrt_typebox *const *list = boxes(&n);
     if (!list && n) {
-        add_line(err, cap, "%s: nyash_typeboxes returned NULL with a count of %zu", path, n);
+        nyrt_add_line(err, cap, "%s: nyash_typeboxes returned NULL with a count of %zu", path, n);
         return 1;
     }
     for (size_t i = 0; i < n; i++) {
         if (nyrt_tb_register(list[i], id, why, sizeof why) != NYRT_OK) {
-            add_line(err, cap, "%s: %s", path, why);
+            nyrt_add_line(err, cap, "%s: %s", path, why);
             refused++;
         } else if (!add_type(plugins[id], list[i])) {
-            add_line(err, cap, "%s: out of memory", path);
+            nyrt_add_line(err, cap, "%s: out of memory", path);
             refused++;
         }
     }
@@ -159,7 +147,7 @@ static nyrt_err run_init(int32_t id, const char *path, nyrt_plugin_init_fn init,
     if (!nyrt_host_call_end(r, detail, sizeof detail))
         snprintf(detail, sizeof detail, "no detail");
     if (r != NYRT_OK)
-        add_line(err, cap, "%s: nyash_plugin_init failed: %s (%s)", path, nyrt_err_code_name(r), detail);
+        nyrt_add_line(err, cap, "%s: nyash_plugin_init failed: %s (%s)", path, nyrt_err_code_name(r), detail);
     return r;
 }
 
@@ -174,21 +162,21 @@ int32_t nyrt_plugin_load(const char *path, const char *init_symbol, const char *
     boxes_symbol = boxes_symbol && *boxes_symbol ? boxes_symbol : "nyash_typeboxes";
     void *lib = path ? lib_open(path, &why) : NULL;
     if (!lib) {
-        add_line(err, cap, "%s: cannot load: %s", path ? path : "(null)", why ? why : "unknown error");
+        nyrt_add_line(err, cap, "%s: cannot load: %s", path ? path : "(null)", why ? why : "unknown error");
         return -1;
     }
     /* dlsym hands back data pointers; C11 allows converting them only through an integer */
     nyrt_plugin_init_fn init = (nyrt_plugin_init_fn)(uintptr_t)lib_sym(lib, init_symbol);
     nyrt_typeboxes_fn boxes = (nyrt_typeboxes_fn)(uintptr_t)lib_sym(lib, boxes_symbol);
     if (!init || !boxes) {
-        add_line(err, cap, "%s: missing symbol %s", path, !init ? init_symbol : boxes_symbol);
+        nyrt_add_line(err, cap, "%s: missing symbol %s", path, !init ? init_symbol : boxes_symbol);
         lib_close(lib);
         return -1;
     }
     int32_t id = new_plugin(path, lib);
     if (id < 0 || run_init(id, path, init, err, cap) != NYRT_OK || register_all(id, path, boxes, err, cap)) {
         if (id < 0)
-            add_line(err, cap, "%s: out of memory", path);
+            nyrt_add_line(err, cap, "%s: out of memory", path);
         else {
             nyrt_tb_unregister_plugin(id);
             forget_types(plugins[id], 0);
@@ -206,13 +194,13 @@ nyrt_err nyrt_plugin_unload(int32_t plugin_id, char *err, size_t cap) {
     if (err && cap)
         err[0] = 0;
     if (!p || !p->lib) {
-        add_line(err, cap, "plugin %d is not loaded", (int)plugin_id);
+        nyrt_add_line(err, cap, "plugin %d is not loaded", (int)plugin_id);
         return NYRT_E_STATE;
     }
     /* the registry's own singleton references do not keep a plugin loaded */
     int64_t live = (int64_t)atomic_load(&p->live), held = (int64_t)nyrt_tb_singleton_count(plugin_id);
     if (live > held) {
-        add_line(err, cap, "%s: %lld live instance%s", p->path, (long long)(live - held), live - held == 1 ? "" : "s");
+        nyrt_add_line(err, cap, "%s: %lld live instance%s", p->path, (long long)(live - held), live - held == 1 ? "" : "s");
         return NYRT_E_STATE;
     }
     nyrt_tb_drop_singletons(plugin_id);

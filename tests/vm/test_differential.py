@@ -13,7 +13,8 @@ from nyash_run.driver import RunOptions, run_file
 from nyash_run.modes import ExecutionMode, available_modes
 from nyash_run.runtime.output import Capture
 
-INTS = st.sampled_from([0, 1, -1, 2, 3, 7, -7, 255, 2**31, -(2**31), 2**62, 9223372036854775807])
+# No count between ~10**6 and ~10**11: `"héllo" * 2**31` would really allocate 13 GB in every backend.
+INTS = st.sampled_from([0, 1, -1, 2, 3, 7, -7, 255, 2**40, -(2**31), 2**62, 9223372036854775807])
 LITERALS = st.one_of(
     INTS.map(str),
     st.sampled_from(["0.5", "1.0", "2.5", "0.0", "100000000000000000000.0", "0.1"]),

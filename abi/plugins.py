@@ -95,12 +95,20 @@ class PluginHost:
         return result
 
     def load_all(self) -> None:
-        """Load every enabled entry now; a refused one is refused again, with its reason, when used."""
+        """Load every enabled entry now (compiled code creates boxes through nyrt alone). What cannot be
+        used is handed to nyrt as refusals, so `new NAME` fails where the program uses it, with the message
+        `new` gives in the other modes."""
+        ffi, lib = _nyrt()
+        lib.nyrt_x_refuse_new(ffi.NULL, ffi.NULL)
+        refusals = {name: f"PluginError: {problem}" for name, problem in self._problems.items()}
         for entry in self.config.enabled():
             try:
                 self.load(entry)
-            except NyashRuntimeError:
-                pass
+            except NyashRuntimeError as err:
+                for full in entry.types:
+                    refusals.setdefault(short_name(full), err.message)
+        for name, message in refusals.items():
+            lib.nyrt_x_refuse_new(name.encode(), message.encode())
 
     def unload(self, entry: PluginEntry) -> None:
         """Unload a loaded entry; NyashRuntimeError while instances are alive."""

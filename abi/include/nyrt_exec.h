@@ -130,6 +130,9 @@ int32_t nyrt_x_from_call(int64_t depth, int64_t parent_cls, int64_t name_id, con
  * (nyrt_tb_new), else "Unknown Box type: NAME". A static box's name is unknown here too. */
 int32_t nyrt_x_new(int64_t depth, const char *name, const nyrt_nyash_value *args, int64_t argc,
                    nyrt_nyash_value *out);
+/* Make `new NAME` fail with `message` (the host could not provide NAME: its plugin was refused, the name is
+ * ambiguous); checked after user boxes, before plugin and builtin types. NULL name: forget every refusal. */
+void nyrt_x_refuse_new(const char *name, const char *message);
 /* The check before a devirtualised method call: OK when v is an instance; otherwise the failure that
  * calling NAME with no arguments on v gives (if that call succeeds, its result is dropped and OK returned). */
 int32_t nyrt_x_expect_instance(const nyrt_nyash_value *v, int64_t name_id, uint64_t method_key0);

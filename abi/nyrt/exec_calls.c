@@ -351,6 +351,50 @@ static int construct_builtin(const char *name, const nyrt_nyash_value *args, int
     return 0;
 }
 
+/* Box names the host refuses for `new`, with the message (a plugin that failed to load, an ambiguous name):
+ * `nyash run` loads plugins lazily and reports the refusal where the program first uses the name. */
+#define MAX_REFUSED 64
+static struct { char *name, *message; } refused[MAX_REFUSED];
+static int nrefused;
+
+static char *copy_text(const char *text) {
+    size_t n = strlen(text) + 1;
+    char *copy = nyrt_mem_alloc(n);
+    if (copy)
+        memcpy(copy, text, n);
+    return copy;
+}
+
+void nyrt_x_refuse_new(const char *name, const char *message) {
+    if (!name) {
+        for (int i = 0; i < nrefused; i++) {
+            nyrt_mem_free(refused[i].name, strlen(refused[i].name) + 1);
+            nyrt_mem_free(refused[i].message, strlen(refused[i].message) + 1);
+        }
+        nrefused = 0;
+        return;
+    }
+    if (nrefused == MAX_REFUSED || !message)
+        return;
+    char *n = copy_text(name), *m = copy_text(message);
+    if (!n || !m) {
+        if (n)
+            nyrt_mem_free(n, strlen(n) + 1);
+        if (m)
+            nyrt_mem_free(m, strlen(m) + 1);
+        return;
+    }
+    refused[nrefused].name = n;
+    refused[nrefused++].message = m;
+}
+
+static const char *refusal_of(const char *name) {
+    for (int i = 0; i < nrefused; i++)
+        if (strcmp(refused[i].name, name) == 0)
+            return refused[i].message;
+    return NULL;
+}
+
 int32_t nyrt_x_new(int64_t depth, const char *name, const nyrt_nyash_value *args, int64_t argc,
                    nyrt_nyash_value *out) {
     nyrt_nyash_value v;
@@ -374,6 +418,9 @@ int32_t nyrt_x_new(int64_t depth, const char *name, const nyrt_nyash_value *args
         return NYRT_X_OK;
     }
     if (!c) {
+        const char *refusal = refusal_of(name);
+        if (refusal)
+            return nyrt_x_errorf("%s", refusal);
         uint64_t key = nyrt_tb_plugin_type_named(name);    /* plugins first: one may replace a core type */
         if (key) {
             if (nyrt_tb_new(key, args, (size_t)argc, &v) != NYRT_OK)

@@ -133,3 +133,15 @@ def test_native_executable_finds_the_toml_next_to_its_program(name, built_plugin
     proc = subprocess.run([str(exe)], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == (folder / f"{name}.out").read_text(encoding="utf-8")
+
+
+def test_new_of_a_refused_plugin_type_reads_the_same_in_every_mode(built_plugins, tmp_path):
+    """Compiled code creates plugin boxes through nyrt alone; a plugin refused at load time must still be
+    reported where the program first uses its box, with the message the other modes give."""
+    (tmp_path / "main.ny").write_text('print("before")\nlocal b = new BadTag()\nprint("never")\n', encoding="utf-8")
+    config = ["--config", str(PLUGINS / "broken" / "nyash.toml")]
+    results = {mode: run(["run", "--mode", mode, *config, "main.ny"], tmp_path) for mode in MODES}
+    for proc in results.values():
+        assert (proc.returncode, proc.stdout) == (1, "before\n")
+        assert "main.ny:2:11: error: PluginError: plugin bad_tag (" in proc.stderr
+    assert len({proc.stderr for proc in results.values()}) == 1

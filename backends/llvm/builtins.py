@@ -10,6 +10,8 @@ through nyrt_x_map_direct, which declines (-1) for a plugin's map or a non-Strin
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from llvmlite import ir
 
 from nyash_run.mir.ir import Instr
@@ -49,49 +51,73 @@ class BuiltinMethods(FunctionFrame):
     def array_method(self, i: Instr, name: str, recv, args) -> bool:
         """ArrayBox's hottest methods as direct nyrt calls (ArrayBox is never replaced by a plugin, so a
         value labelled `array` is nyrt's); the results are runtime/containers.py's. False: not one of them."""
-        bld = self.builder
+        bld, recv_value, recv = self.builder, recv, self.v(recv)
         if name in ("length", "size", "len") and not args:
             if i.dst is not None:
                 self.define(i, self.array_word(recv, ARRAY_LEN_OFFSET), "int")
             return True
-        if name == "get" and len(args) == 1 and label_of(args[0]) == "int":
+        if name == "get" and len(args) == 1 and label_of(args[0]) in ("int", "dyn"):
             out = self.result_slot(i)
-            index = self.v(args[0])
-            inside = bld.icmp_unsigned("<", index, self.array_word(recv, ARRAY_LEN_OFFSET))
-            with bld.if_else(inside, likely=True) as (hit, miss):
-                with hit:
-                    items = bld.inttoptr(self.array_word(recv, ARRAY_ITEMS_OFFSET), PTR)
-                    self.copy(bld.gep(items, [index], source_etype=VALUE), out)
-                with miss:                                          # out of range: null, as nyrt_arr_get
-                    bld.store(ir.Constant(VALUE, [ir.Constant(I64, signed(TID["null"])), ir.Constant(I64, 0),
-                                                  ir.Constant(I64, META_INLINE)]), out)
+            with self.int_index(i, name, recv_value, args, out) as index:
+                inside = bld.icmp_unsigned("<", index, self.array_word(recv, ARRAY_LEN_OFFSET))
+                with bld.if_else(inside, likely=True) as (hit, miss):
+                    with hit:
+                        items = bld.inttoptr(self.array_word(recv, ARRAY_ITEMS_OFFSET), PTR)
+                        self.copy(bld.gep(items, [index], source_etype=VALUE), out)
+                    with miss:                                      # out of range: null, as nyrt_arr_get
+                        bld.store(ir.Constant(VALUE, [ir.Constant(I64, signed(TID["null"])), ir.Constant(I64, 0),
+                                                      ir.Constant(I64, META_INLINE)]), out)
             self.finish_result(i, out)
             return True
         if name == "push" and len(args) == 1:
             bld.call(declare(self.ir, "nyrt_arr_push"), [recv, self.dyn(args[0])])
             self.define_string(i, "ok")
             return True
-        if name == "set" and len(args) == 2 and label_of(args[0]) == "int":
-            index = self.v(args[0])
-            inside = bld.icmp_unsigned("<", index, self.array_word(recv, ARRAY_LEN_OFFSET))
-            with bld.if_else(inside, likely=True) as (hit, miss):
-                with hit:
-                    items = bld.inttoptr(self.array_word(recv, ARRAY_ITEMS_OFFSET), PTR)
-                    self.store_owned(bld.gep(items, [index], source_etype=VALUE), args[1])
-                    hit_block = bld.block
-                with miss:                                  # nyrt's failure, turned into the error String
-                    failed = bld.call(declare(self.ir, "nyrt_arr_set"), [recv, index, self.dyn(args[1])])
-                    miss_block = bld.block
-            status = bld.phi(I32)
-            status.add_incoming(ir.Constant(I32, 0), hit_block)
-            status.add_incoming(failed, miss_block)
-            if i.dst is not None:
-                ok = self.program.string_constant(bld, "ok")
-                bad = self.program.string_constant(bld, "Error: index out of bounds")
-                chosen = bld.select(bld.icmp_signed("==", status, ir.Constant(I32, 0)), ok, bad)
-                self.copy(chosen, self.dst_slot(i), retain=False)              # immortal Strings
+        if name == "set" and len(args) == 2 and label_of(args[0]) in ("int", "dyn"):
+            used = i.dst is not None and i.dst.id in self.used_values
+            out = self.result_slot(i) if used else None
+            with self.int_index(i, name, recv_value, args, out) as index:
+                inside = bld.icmp_unsigned("<", index, self.array_word(recv, ARRAY_LEN_OFFSET))
+                with bld.if_else(inside, likely=True) as (hit, miss):
+                    with hit:
+                        items = bld.inttoptr(self.array_word(recv, ARRAY_ITEMS_OFFSET), PTR)
+                        self.store_owned(bld.gep(items, [index], source_etype=VALUE), args[1])
+                        hit_block = bld.block
+                    with miss:                              # nyrt's failure, turned into the error String
+                        failed = bld.call(declare(self.ir, "nyrt_arr_set"), [recv, index, self.dyn(args[1])])
+                        miss_block = bld.block
+                if used:
+                    status = bld.phi(I32)
+                    status.add_incoming(ir.Constant(I32, 0), hit_block)
+                    status.add_incoming(failed, miss_block)
+                    ok = self.program.string_constant(bld, "ok")
+                    bad = self.program.string_constant(bld, "Error: index out of bounds")
+                    chosen = bld.select(bld.icmp_signed("==", status, ir.Constant(I32, 0)), ok, bad)
+                    self.copy(chosen, out, retain=False)                    # immortal Strings
+            if used:
+                self.finish_result(i, out)
             return True
         return False
+
+    @contextmanager
+    def int_index(self, i: Instr, name: str, recv, args, out):
+        """Yield the Int index of an ArrayBox get/set for the fast path. A dynamic index that turns out not
+        to be an Int takes the general dispatch instead (which writes the result into `out`, or releases it
+        when `out` is None)."""
+        index = args[0]
+        if label_of(index) == "int":
+            yield self.v(index)
+            return
+        bld, slot = self.builder, self.v(index)
+        is_int = bld.icmp_unsigned("==", bld.load(value_field(bld, slot, 0), typ=I64), ir.Constant(I64, signed(TID["int"])))
+        with bld.if_else(is_int, likely=True) as (fast, general):
+            with fast:
+                yield bld.load(value_field(bld, slot, 1), typ=I64)
+            with general:
+                target = out if out is not None else self.scratch()
+                self.check_status(self.call_method(i, name, recv, args, target), i)
+                if out is None:
+                    self.release(target)
 
     def string_method(self, i: Instr, name: str, recv, args) -> bool:
         """String's hot methods without the dispatch (String is never replaced by a plugin). False: not one."""
@@ -144,6 +170,6 @@ class BuiltinMethods(FunctionFrame):
         return self.builder.load(self.builder.inttoptr(self.builder.add(handle, self.i64(offset)), PTR), typ=I64)
 
     def define_string(self, i: Instr, text: str) -> None:
-        if i.dst is not None:
+        if i.dst is not None and i.dst.id in self.used_values:
             self.copy(self.program.string_constant(self.builder, text), self.dst_slot(i), retain=False)
 

@@ -387,7 +387,7 @@ class OpLowering(BuiltinMethods):
 
     def op_CALL_METHOD(self, i: Instr):
         name, recv, args = i.args[0], i.args[1], i.args[2:]
-        if recv.type in ("array", "argv") and self.array_method(i, name, self.v(recv), list(args)):
+        if recv.type in ("array", "argv") and self.array_method(i, name, recv, list(args)):
             return
         if recv.type == "string" and self.string_method(i, name, recv, list(args)):
             return

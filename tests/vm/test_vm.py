@@ -75,6 +75,12 @@ PARITY_PROGRAMS = {
     "dynamic_int_ops_meet_other_kinds": ("function f(a, b) { return a + b * 2 - a / b % 3 }\n"
                                          "print(f(7, 2))\nprint(f(7.5, 2))\nprint(f(9223372036854775807, 1))\n"
                                          "print(f(\"s\", 1))\n"),
+    # indexes read from an ArrayBox are dynamic: Ints take the direct path, anything else the dispatch
+    "array_get_set_with_dynamic_indexes": ('local idx = new ArrayBox()\nidx.push(1)\nidx.push(1.5)\nidx.push("2")\n'
+                                           'idx.push(-1)\nidx.push(7)\nlocal a = new ArrayBox()\na.push("x")\na.push("y")\n'
+                                           'a.push(3)\nlocal i = 0\nloop(i < 5) {\n local k = idx.get(i)\n'
+                                           ' print(a.get(k))\n print(a.set(k, i))\n a.set(k, "z" + i)\n i = i + 1\n}\n'
+                                           'print(a)\nprint(a.get(idx.get(9)))\n'),
 }
 
 

@@ -31,7 +31,7 @@ class BuiltinMethods(FunctionFrame):
         bld = self.builder
         value = self.dyn(args[1]) if len(args) == 2 else ir.Constant(PTR, None)
         direct = bld.call(declare(self.ir, "nyrt_x_map_direct"),
-                          [ir.Constant(I32, which), self.v(recv), self.dyn(args[0]), value, out])
+                          [ir.Constant(I32, which), self.dyn(recv), self.dyn(args[0]), value, out])
         direct_block = bld.block
         with bld.if_then(bld.icmp_signed("==", direct, ir.Constant(I32, -1)), likely=False):
             dispatched = self.call_method(i, i.args[0], recv, args, out)
@@ -57,7 +57,7 @@ class BuiltinMethods(FunctionFrame):
                 self.define(i, self.array_word(recv, ARRAY_LEN_OFFSET), "int")
             return True
         if name == "get" and len(args) == 1 and label_of(args[0]) in ("int", "dyn"):
-            out = self.result_slot(i)
+            out = self.result_place(i)
             with self.int_index(i, name, recv_value, args, out) as index:
                 inside = bld.icmp_unsigned("<", index, self.array_word(recv, ARRAY_LEN_OFFSET))
                 with bld.if_else(inside, likely=True) as (hit, miss):
@@ -67,15 +67,15 @@ class BuiltinMethods(FunctionFrame):
                     with miss:                                      # out of range: null, as nyrt_arr_get
                         bld.store(ir.Constant(VALUE, [ir.Constant(I64, signed(TID["null"])), ir.Constant(I64, 0),
                                                       ir.Constant(I64, META_INLINE)]), out)
-            self.finish_result(i, out)
+            self.finish_place(i, out)
             return True
         if name == "push" and len(args) == 1:
-            bld.call(declare(self.ir, "nyrt_arr_push"), [recv, self.dyn(args[0])])
+            bld.call(declare(self.ir, "nyrt_arr_push"), [self.dyn(recv_value), self.dyn(args[0])])
             self.define_string(i, "ok")
             return True
         if name == "set" and len(args) == 2 and label_of(args[0]) in ("int", "dyn"):
             used = i.dst is not None and i.dst.id in self.used_values
-            out = self.result_slot(i) if used else None
+            out = self.result_place(i) if used else None
             with self.int_index(i, name, recv_value, args, out) as index:
                 inside = bld.icmp_unsigned("<", index, self.array_word(recv, ARRAY_LEN_OFFSET))
                 with bld.if_else(inside, likely=True) as (hit, miss):
@@ -84,7 +84,7 @@ class BuiltinMethods(FunctionFrame):
                         self.store_owned(bld.gep(items, [index], source_etype=VALUE), args[1])
                         hit_block = bld.block
                     with miss:                              # nyrt's failure, turned into the error String
-                        failed = bld.call(declare(self.ir, "nyrt_arr_set"), [recv, index, self.dyn(args[1])])
+                        failed = bld.call(declare(self.ir, "nyrt_arr_set"), [self.dyn(recv_value), index, self.dyn(args[1])])
                         miss_block = bld.block
                 if used:
                     status = bld.phi(I32)
@@ -95,15 +95,15 @@ class BuiltinMethods(FunctionFrame):
                     chosen = bld.select(bld.icmp_signed("==", status, ir.Constant(I32, 0)), ok, bad)
                     self.copy(chosen, out, retain=False)                    # immortal Strings
             if used:
-                self.finish_result(i, out)
+                self.finish_place(i, out)
             return True
         return False
 
     @contextmanager
     def int_index(self, i: Instr, name: str, recv, args, out):
         """Yield the Int index of an ArrayBox get/set for the fast path. A dynamic index that turns out not
-        to be an Int takes the general dispatch instead (which writes the result into `out`, or releases it
-        when `out` is None)."""
+        to be an Int takes the general dispatch instead (its result is moved into `out`, or released when
+        `out` is None)."""
         index = args[0]
         if label_of(index) == "int":
             yield self.v(index)
@@ -114,10 +114,12 @@ class BuiltinMethods(FunctionFrame):
             with fast:
                 yield bld.load(value_field(bld, slot, 1), typ=I64)
             with general:
-                target = out if out is not None else self.scratch()
+                target = self.scratch()
                 self.check_status(self.call_method(i, name, recv, args, target), i)
                 if out is None:
                     self.release(target)
+                else:
+                    self.move(target, out)
 
     def string_method(self, i: Instr, name: str, recv, args) -> bool:
         """String's hot methods without the dispatch (String is never replaced by a plugin). False: not one."""
@@ -130,29 +132,29 @@ class BuiltinMethods(FunctionFrame):
             out = self.result_slot(i)
             end = self.v(args[1]) if len(args) == 2 else self.i64(0)
             status = bld.call(declare(self.ir, "nyrt_x_str_substring"),
-                              [self.v(recv), self.v(args[0]), end, ir.Constant(I32, len(args)), out])
+                              [self.dyn(recv), self.v(args[0]), end, ir.Constant(I32, len(args)), out])
             self.check_status(status, i)
             self.finish_result(i, out)
             return True
         if name == "indexOf" and len(args) in (1, 2) and kinds[1:] in ([], ["int"]) and i.dst is not None \
                 and label_of(i.dst) == "int" and args[0].type in ("string", "dyn"):
-            needle = self.v(args[0])
+            needle = self.dyn(args[0])
             start = self.v(args[1]) if len(args) == 2 else self.i64(0)
             if args[0].type == "string":
                 self.define(i, bld.call(declare(self.ir, "nyrt_x_str_index_of"),
-                                        [self.v(recv), needle, start, ir.Constant(I32, len(args))]), "int")
+                                        [self.dyn(recv), needle, start, ir.Constant(I32, len(args))]), "int")
                 return True
             tid = bld.load(value_field(bld, needle, 0), typ=I64)
             with bld.if_else(bld.icmp_unsigned("==", tid, ir.Constant(I64, signed(TID["string"]))),
                              likely=True) as (direct, general):
                 with direct:
                     found = bld.call(declare(self.ir, "nyrt_x_str_index_of"),
-                                     [self.v(recv), needle, start, ir.Constant(I32, len(args))])
+                                     [self.dyn(recv), needle, start, ir.Constant(I32, len(args))])
                     direct_block = bld.block
                 with general:
                     out = self.scratch()
                     status = bld.call(declare(self.ir, "nyrt_x_call_method"), [
-                        self.depth, self.v(recv), self.i64(self.program.name_id(name)),
+                        self.depth, self.dyn(recv), self.i64(self.program.name_id(name)),
                         self.i64(signed(method_key(name, len(args)))), self.args_array(args), self.i64(len(args)), out])
                     self.check_status(status, i)
                     general_value = self.unbox(out, "int")

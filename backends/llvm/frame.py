@@ -4,14 +4,18 @@ In: an ir.Function (typed MIR) and the program-wide facts of lower.py (signature
 Out: nothing by itself; `ops.py` builds on it, one method per MIR op.
 
 Where values live. A value labelled `int`, `float` or `bool` is an LLVM SSA value (i64, double, i1); any
-other value has a slot: a 24-byte nyrt value in an `alloca`, addressed by pointer. Parameters of those
-kinds are borrowed pointers into the caller's slots. Block parameters are allocas too (typed ones are
-promoted to registers by mem2reg), so no phi is written by hand and a jump is a parallel copy.
+other value has a slot: a 24-byte nyrt value in its own `alloca`. Parameters of those kinds are borrowed
+pointers. Block parameters are allocas too, so no phi is written by hand and a jump is a parallel copy.
+A slot's address never leaves the function: nyrt and callees get a copy in a temporary (a borrowed value),
+and write results into a temporary that is then moved into the slot. So SROA turns every slot into three
+SSA registers, and the type and metadata tests of one value fold along the paths that fixed them.
 
 Ownership. A slot owns one reference to the value in it. Every owned slot starts zeroed (type_id 0, which
-also stands for UNBOUND), is released before it is written again (a loop runs the same instruction many
-times) and when the function leaves, normally or by failure. Values whose possible kinds are all inline
-(Int, Float, Bool, void, null) are never released.
+also stands for UNBOUND) and is released, and zeroed again, where its value dies (mir/liveness.py: after
+its last use, on entry to a block it is not live into, on entry to a handler), so it is empty whenever its
+instruction runs again in a loop; whatever is left is released when the function leaves, normally or by
+failure. Retain and release test the value's metadata inline: inline kinds (Int, Float, Bool, void, null)
+never reach nyrt.
 
 Failure. A failing instruction records where it failed (`nyrt_x_fail_nyrt(pos)`, or its own message
 through `nyrt_x_fail`) and then goes to its block's handler, which takes the exception with
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 from llvmlite import ir
 
+from nyash_run.mir import liveness
 from nyash_run.mir.ir import Block, Function, Instr, Value
 
 from .nyrt_api import F64, I1, I32, I64, META_INLINE, PTR, TID, VALUE, box, declare, signed, unbox, value_field
@@ -47,15 +52,6 @@ def blocks_in_cycles(fn: Function) -> set[int]:
                 seen.add(node)
                 stack.extend(succs.get(node, ()))
     return result
-
-
-def owned_slot_count(fn: Function) -> int:
-    """Slots a function owns: its slot-backed locals, dynamic block parameters and dynamic results."""
-    count = len(fn.slots)
-    for block in fn.blocks:
-        count += sum(1 for p in block.params if label_of(p) == "dyn")
-        count += sum(1 for i in block.instrs if i.dst is not None and label_of(i.dst) == "dyn")
-    return count
 
 
 def label_of(value: Value) -> str:
@@ -85,78 +81,106 @@ class FunctionFrame:
         entry = llfn.append_basic_block("entry")
         self.entry = ir.IRBuilder(entry)
         self.builder = self.entry
-        # Every owned slot is an element of one array, zeroed by one memset and released by one loop.
-        self.owned_total = owned_slot_count(fn)
-        self.owned_used = 0
-        self.owned_array = self.entry.alloca(VALUE, size=ir.Constant(I64, self.owned_total), name="slots")
+        self.owned_slots: list = []                 # every owned alloca, released when the function leaves
+        self.owned: dict[int, object] = {}          # tracked value id -> its slot
+        self.borrowed = {id(p) for p in fn.params} | ({id(fn.self_value)} if fn.self_value is not None else set())
+        self.temps: list = []
+        self.temps_used = 0
+        self.deaths = liveness.analyse(fn, self.tracked)
+        self.exit_block: ir.Block | None = None
+        self.exit_phis: tuple = ()
 
     # ---- slots ---------------------------------------------------------------------------------------
     def alloca(self, ty=VALUE, name: str = ""):
         return self.entry.alloca(ty, name=name)
 
+    def tracked(self, value: Value) -> bool:
+        """A value this function owns a slot for: a dynamic instruction result or block parameter."""
+        return label_of(value) == "dyn" and id(value) not in self.borrowed
+
     def owned_slot(self, name: str = ""):
-        index = self.owned_used
-        self.owned_used += 1
-        assert index < self.owned_total, f"{self.fn.name}: more owned slots than counted"
-        return self.entry.gep(self.owned_array, [ir.Constant(I64, index)], source_etype=VALUE, name=name)
+        slot = self.entry.alloca(VALUE, name=name)
+        self.owned_slots.append(slot)
+        return slot
+
+    def slot_of(self, value: Value):
+        slot = self.owned.get(value.id)
+        if slot is None:
+            slot = self.owned[value.id] = self.owned_slot(f"v{value.id}")
+        return slot
 
     def finish_slots(self) -> None:
-        """Zero the owned slots on entry (the memset goes before the entry block's branch)."""
-        if self.owned_total:
-            size = ir.Constant(I64, 24 * self.owned_total)
-            self.entry.call(self.program.memset, [self.owned_array, ir.Constant(ir.IntType(8), 0), size,
-                                                  ir.Constant(I1, 0)])
+        """Zero the owned slots on entry (the stores go before the entry block's branch)."""
+        for slot in self.owned_slots:
+            self.entry.store(ZERO_VALUE, slot)
 
     def dst_slot(self, instr: Instr):
-        """The slot `instr` writes its result into, emptied of the value an earlier run left there (only
-        an instruction in a loop can find one: a slot is written once per run elsewhere)."""
-        slot = self.values.get(instr.dst.id)
-        if slot is None:
-            slot = self.owned_slot(f"v{instr.dst.id}")
-            self.values[instr.dst.id] = slot
-        if self.mir_block is None or self.mir_block.id in self.in_cycle:
-            kinds = instr.dst.kinds
-            if kinds and kinds <= INLINE_KINDS:
-                self.builder.store(ZERO_VALUE, slot)
-            else:
-                self.clear(slot)
+        """The slot `instr` writes its result into (empty: the value an earlier run left died before)."""
+        slot = self.slot_of(instr.dst)
+        self.values[instr.dst.id] = slot
         return slot
+
+    def drop(self, value_ids) -> None:
+        """Release the values that die here and empty their slots."""
+        for value_id in value_ids:
+            slot = self.owned.get(value_id)
+            if slot is not None:
+                self.clear(slot)
 
     def clear(self, slot) -> None:
         self.release(slot)
         self.builder.store(ZERO_VALUE, slot)
 
+    def reset_temps(self) -> None:
+        """Temporaries live within one instruction's code, so each instruction reuses the same few."""
+        self.temps_used = 0
+
     def temp_slot(self, name: str = "t"):
-        """An unowned slot for a value that is inline or borrowed for one call."""
-        return self.alloca(VALUE, name)
+        """An unowned slot for one call: a borrowed copy of a value, or where nyrt writes a result."""
+        if self.temps_used == len(self.temps):
+            self.temps.append(self.alloca(VALUE, f"t{len(self.temps)}"))
+        self.temps_used += 1
+        return self.temps[self.temps_used - 1]
 
     def scratch(self):
-        """An owned-for-a-moment slot: the caller releases what lands in it."""
-        slot = self.alloca(VALUE, "scratch")
+        """An owned-for-a-moment slot: the caller moves or releases what lands in it."""
+        slot = self.temp_slot("scratch")
         self.builder.store(ZERO_VALUE, slot)
         return slot
 
     # ---- reference counts (inline helpers of lower.py: test the metadata, call nyrt only for boxes) ---
     def retain(self, slot) -> None:
-        self.builder.call(self.program.retain_fn, [slot])
+        self.retain_value(self.builder.load(slot, typ=VALUE))
+
+    def retain_value(self, value) -> None:
+        self.builder.call(self.program.retain_fn, [value])
 
     def release(self, slot) -> None:
-        self.builder.call(self.program.release_fn, [slot])
+        self.builder.call(self.program.release_fn, [self.builder.load(slot, typ=VALUE)])
 
     def copy(self, src, dst, retain: bool = True) -> None:
-        self.builder.store(self.builder.load(src, typ=VALUE), dst)
+        value = self.builder.load(src, typ=VALUE)
+        self.builder.store(value, dst)
         if retain:
-            self.retain(dst)
+            self.retain_value(value)
+
+    def move(self, src, dst) -> None:
+        self.builder.store(self.builder.load(src, typ=VALUE), dst)
 
     # ---- conversions ----------------------------------------------------------------------------------
     def v(self, value: Value):
         return self.values[value.id]
 
     def dyn(self, value: Value):
-        """A pointer to `value` as a nyrt value (typed values are boxed into a temporary slot)."""
+        """A pointer to `value` as a nyrt value, for a call: a borrowed copy in a temporary (typed values
+        are boxed into it); a borrowed parameter is passed on as it is."""
         label = label_of(value)
         if label == "dyn":
-            return self.v(value)
+            if id(value) in self.borrowed:
+                return self.v(value)
+            slot = self.temp_slot()
+            self.move(self.v(value), slot)
+            return slot
         slot = self.temp_slot()
         self.box_into(self.v(value), label, slot)
         return slot
@@ -195,26 +219,37 @@ class FunctionFrame:
         else:
             raise AssertionError(f"{self.fn.name}: %{instr.dst.id} computed as {label}, labelled {want}")
 
-    def define_from_slot(self, instr: Instr, slot) -> None:
-        """`instr`'s result was written (+1) into a scratch `slot`: unbox it or move it into dst."""
-        want = label_of(instr.dst)
-        if want == "dyn":
-            self.builder.store(self.builder.load(slot, typ=VALUE), self.dst_slot(instr))
-        else:
-            self.values[instr.dst.id] = self.unbox(slot, want)
-
     def result_slot(self, instr: Instr):
-        """Where a nyrt call should write `instr`'s result: dst itself when it is dynamic."""
-        if instr.dst is None:
-            return self.scratch()
-        if label_of(instr.dst) == "dyn":
+        """Where a nyrt call writes `instr`'s result (+1): a zeroed temporary, for `finish_result`."""
+        return self.scratch()
+
+    def result_place(self, instr: Instr):
+        """Where an op with an inline fast path puts its result: a dynamic dst's own slot (so the fast
+        path stays in registers; a slow path moves a call's result in), else a temporary."""
+        if instr.dst is not None and label_of(instr.dst) == "dyn":
             return self.dst_slot(instr)
         return self.scratch()
 
+    def finish_place(self, instr: Instr, place) -> None:
+        if instr.dst is None:
+            self.release(place)
+        elif label_of(instr.dst) != "dyn":
+            self.values[instr.dst.id] = self.unbox(place, label_of(instr.dst))
+
+    def call_into_place(self, place, emit_call):
+        """Run `emit_call(out)` with a temporary `out`, then move its result into `place`; the status."""
+        out = self.scratch()
+        status = emit_call(out)
+        self.move(out, place)
+        return status
+
     def finish_result(self, instr: Instr, slot) -> None:
+        """The result in `slot` becomes instr's: moved into its slot, unboxed, or released if unused."""
         if instr.dst is None:
             self.release(slot)
-        elif label_of(instr.dst) != "dyn":
+        elif label_of(instr.dst) == "dyn":
+            self.move(slot, self.dst_slot(instr))
+        else:
             self.values[instr.dst.id] = self.unbox(slot, label_of(instr.dst))
 
     def args_array(self, values: list[Value]):
@@ -317,11 +352,15 @@ class FunctionFrame:
             block = self.catch_blocks[handler.id] = self.llfn.append_basic_block(f"catch{handler.id}")
             saved = self.builder
             self.builder = ir.IRBuilder(block)
-            param = self.param_slots[handler.params[0].id] if handler.params else self.scratch()
-            self.clear(param)
-            self.builder.call(declare(self.ir, "nyrt_x_catch"), [param])
-            if not handler.params:
-                self.release(param)
+            self.drop(self.deaths.on_handler.get(handler.id, ()))
+            caught = self.scratch()
+            self.builder.call(declare(self.ir, "nyrt_x_catch"), [caught])
+            if handler.params:
+                param = self.param_slots[handler.params[0].id]
+                self.clear(param)
+                self.move(caught, param)
+            else:
+                self.release(caught)
             self.builder.branch(self.blocks[handler.id])
             self.builder = saved
         return block
@@ -333,22 +372,39 @@ class FunctionFrame:
 
     # ---- leaving --------------------------------------------------------------------------------------------
     def release_owned(self) -> None:
-        if self.owned_total:
-            self.builder.call(self.program.release_slots_fn, [self.owned_array, ir.Constant(I64, self.owned_total)])
+        for slot in self.owned_slots:
+            self.release(slot)
 
     def leave(self, status, result=None) -> None:
-        """Release the owned slots and return `status` (and the typed `result`)."""
-        self.release_owned()
+        """Go to the function's one exit, which releases the owned slots and returns `status` (and the
+        typed `result`)."""
         if self.sig.flagged:
+            self.release_owned()
             self.builder.ret(result if result is not None else ir.Constant(TYPED[self.sig.ret], 0))
             return
-        if self.sig.ret == "dyn":
+        if self.exit_block is None:
+            self.exit_block = self.llfn.append_basic_block("exit")
+            bld = ir.IRBuilder(self.exit_block)
+            rtype = TYPED.get(self.sig.ret)
+            self.exit_phis = (bld.phi(I32, "status"), bld.phi(rtype, "result") if rtype is not None else None)
+        here = self.builder.block
+        self.exit_phis[0].add_incoming(status, here)
+        if self.exit_phis[1] is not None:
+            rtype = TYPED[self.sig.ret]
+            self.exit_phis[1].add_incoming(result if result is not None else ir.Constant(rtype, 0), here)
+        self.builder.branch(self.exit_block)
+
+    def emit_exit(self) -> None:
+        if self.exit_block is None:
+            return
+        self.builder = ir.IRBuilder(self.exit_block)
+        self.release_owned()
+        status, result = self.exit_phis
+        if result is None:
             self.builder.ret(status)
             return
-        rtype = TYPED[self.sig.ret]
-        pair = ir.Constant(ir.LiteralStructType([rtype, I32]), ir.Undefined)
-        value = result if result is not None else ir.Constant(rtype, 0)
-        pair = self.builder.insert_value(pair, value, 0)
+        pair = ir.Constant(ir.LiteralStructType([result.type, I32]), ir.Undefined)
+        pair = self.builder.insert_value(pair, result, 0)
         self.builder.ret(self.builder.insert_value(pair, status, 1))
 
     # ---- calls of compiled functions -----------------------------------------------------------------------

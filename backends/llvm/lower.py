@@ -159,7 +159,6 @@ class ProgramLowering:
         self.llvm_functions: dict[str, ir.Function] = {}
         self.retain_fn = self._refcount_helper("ny.retain", "nyrt_val_retain")
         self.release_fn = self._refcount_helper("ny.release", "nyrt_val_release")
-        self.release_slots_fn = self._release_slots_helper()
         self.memset = self.ir.declare_intrinsic("llvm.memset", [PTR, I64])
         self.failed_flag = ir.GlobalVariable(self.ir, I32, "ny.failed")
         self.failed_flag.linkage, self.failed_flag.initializer = "internal", ir.Constant(I32, 0)
@@ -274,37 +273,20 @@ class ProgramLowering:
         return builder.extract_value(result, 0), builder.extract_value(result, 1)
 
     def _refcount_helper(self, name: str, nyrt_name: str) -> ir.Function:
-        """Retain/release inline: only values that are neither inline nor empty reach nyrt."""
-        fn = ir.Function(self.ir, ir.FunctionType(VOID, [PTR]), name)
+        """void (value): retain/release inline, the value passed in registers (so the slot it came from
+        stays promotable); only values that are neither inline nor empty reach nyrt, through a temporary."""
+        fn = ir.Function(self.ir, ir.FunctionType(VOID, [VALUE]), name)
         fn.linkage = "internal"
         fn.attributes.add("alwaysinline")
         bld = ir.IRBuilder(fn.append_basic_block("entry"))
-        slot = fn.args[0]
-        meta = bld.load(value_field(bld, slot, 2), typ=I64)
-        tid = bld.load(value_field(bld, slot, 0), typ=I64)
+        temp = bld.alloca(VALUE, name="boxed")
+        value = fn.args[0]
+        meta, tid = bld.extract_value(value, 2), bld.extract_value(value, 0)
         inline = bld.icmp_unsigned("!=", bld.and_(meta, ir.Constant(I64, META_INLINE)), ir.Constant(I64, 0))
         empty = bld.icmp_unsigned("==", tid, ir.Constant(I64, 0))
         with bld.if_then(bld.not_(bld.or_(inline, empty)), likely=False):
-            bld.call(declare(self.ir, nyrt_name), [slot])
-        bld.ret_void()
-        return fn
-
-    def _release_slots_helper(self) -> ir.Function:
-        """void (ptr slots, i64 n): release n consecutive slots (a function's owned slots, on leaving)."""
-        fn = ir.Function(self.ir, ir.FunctionType(VOID, [PTR, I64]), "ny.release_slots")
-        fn.linkage = "internal"
-        slots, count = fn.args
-        entry, loop, done = (fn.append_basic_block(n) for n in ("entry", "loop", "done"))
-        bld = ir.IRBuilder(entry)
-        bld.branch(loop)
-        bld.position_at_end(loop)
-        index = bld.phi(I64)
-        index.add_incoming(ir.Constant(I64, 0), entry)
-        bld.call(self.release_fn, [bld.gep(slots, [index], source_etype=VALUE)])
-        following = bld.add(index, ir.Constant(I64, 1))
-        index.add_incoming(following, loop)
-        bld.cbranch(bld.icmp_unsigned("<", following, count), loop, done)
-        bld.position_at_end(done)
+            bld.store(value, temp)
+            bld.call(declare(self.ir, nyrt_name), [temp])
         bld.ret_void()
         return fn
 
@@ -410,7 +392,7 @@ class ProgramLowering:
         fn.linkage = "internal"
         bld = ir.IRBuilder(fn.append_basic_block("entry"))
         for slot in self.globals.values():
-            bld.call(self.release_fn, [slot])
+            bld.call(self.release_fn, [bld.load(slot, typ=VALUE)])
             bld.store(ZERO, slot)
         self.call_into(bld, self.module.top, ir.Constant(I64, 0), None, [], fn.args[0])
         return fn
@@ -453,8 +435,10 @@ class FunctionLowering(OpLowering):
             self.blocks[block.id] = self.llfn.append_basic_block(f"bb{block.id}")
             for param in block.params:
                 label = label_of(param)
-                slot = self.alloca(TYPED[label]) if label != "dyn" else self.owned_slot(f"p{param.id}")
-                self.param_slots[param.id] = slot
+                self.param_slots[param.id] = self.alloca(TYPED[label]) if label != "dyn" else self.slot_of(param)
+            for instr in block.instrs:               # every slot exists before any release names it
+                if instr.dst is not None and self.tracked(instr.dst):
+                    self.slot_of(instr.dst)
         start = self.llfn.append_basic_block("start")
         self.builder = ir.IRBuilder(start)
         self.poll_failed()
@@ -465,6 +449,7 @@ class FunctionLowering(OpLowering):
             self.emit_block(block)
         self.mir_block = None
         self.emit_unwind()
+        self.emit_exit()
         self.finish_slots()
         self.entry.branch(start)
 
@@ -477,8 +462,11 @@ class FunctionLowering(OpLowering):
             slot = self.param_slots[param.id]
             label = label_of(param)
             self.values[param.id] = slot if label == "dyn" else self.builder.load(slot, typ=TYPED[label])
-        for instr in block.instrs:
+        self.drop(self.deaths.on_entry[block.id])
+        for instr, dying in zip(block.instrs, self.deaths.after[block.id]):
+            self.reset_temps()
             getattr(self, "op_" + instr.name)(instr)
+            self.drop(dying)
         if not self.builder.block.is_terminated:
             raise AssertionError(f"{self.fn.name}: bb{block.id} has no terminator")
 

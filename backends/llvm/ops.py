@@ -106,10 +106,12 @@ class OpLowering(BuiltinMethods):
                     self.box_into(value, "bool" if op in ICMP else "int", out)
                 fast_block = bld.block
             with slow:
-                scratch = out if out is not None else self.scratch()
+                scratch = self.scratch()
                 status = bld.call(declare(self.ir, "nyrt_op_binary"),
                                   [ir.Constant(I32, NYRT_OPS[op]), self.dyn(lhs), self.dyn(rhs), scratch])
                 self.check_status(status, i)
+                if out is not None:
+                    self.move(scratch, out)
                 slow_value = None if out is not None else self.unbox(scratch, want)
                 slow_block = bld.block
         if out is None:
@@ -188,7 +190,7 @@ class OpLowering(BuiltinMethods):
             return bld.icmp_signed("!=", self.v(value), ir.Constant(I64, 0))
         if kind == "float":
             return ir.Constant(I1, 1)                                   # every Float is truthy (§6.2)
-        result = bld.call(declare(self.ir, "nyrt_val_truthy"), [self.v(value)])
+        result = bld.call(declare(self.ir, "nyrt_val_truthy"), [self.dyn(value)])
         return bld.icmp_signed("!=", result, ir.Constant(I32, 0))
 
     def op_CHECK_BOUND(self, i: Instr):
@@ -254,13 +256,11 @@ class OpLowering(BuiltinMethods):
 
     def store_owned(self, slot, value) -> None:
         """*slot := value, retaining the new value before releasing the old one."""
-        src = self.dyn(value)
-        new = self.builder.load(src, typ=VALUE)
-        self.retain(src)
-        old = self.temp_slot("old")
-        self.builder.store(self.builder.load(slot, typ=VALUE), old)
+        new = self.builder.load(self.dyn(value), typ=VALUE)
+        self.retain_value(new)
+        old = self.builder.load(slot, typ=VALUE)
         self.builder.store(new, slot)
-        self.release(old)
+        self.builder.call(self.program.release_fn, [old])
 
     def op_LOCAL_GET(self, i: Instr):
         self.move_or_copy_slot(i, self.local_slots[i.args[0]])
@@ -313,17 +313,18 @@ class OpLowering(BuiltinMethods):
         address = self.field_address(obj, name)
         if address is not None:
             return self.move_or_copy_slot(i, address)
-        out = self.result_slot(i)
         if not self.program.declares_field(name):
+            out = self.result_slot(i)
             self.check_status(self.get_field_call(self.dyn(obj), name, out), i)
             return self.finish_result(i, out)
+        place = self.result_place(i)
         found, address, slot = self.declared_field(obj, name)
         with self.builder.if_else(found, likely=True) as (fast, slow):
             with fast:
-                self.copy(address, out)
+                self.copy(address, place)
             with slow:
-                self.check_status(self.get_field_call(slot, name, out), i)
-        self.finish_result(i, out)
+                self.check_status(self.call_into_place(place, lambda out: self.get_field_call(slot, name, out)), i)
+        self.finish_place(i, place)
 
     def get_field_call(self, slot, name: str, out):
         return self.builder.call(declare(self.ir, "nyrt_x_get_field"), [slot, self.program.cstring(name), out])

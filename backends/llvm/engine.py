@@ -37,6 +37,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .unroll import unroll_recursion
+
 # Optimisation levels, chosen by measurement (x86-64, one function of 10-40 MIR instructions per module):
 # compiling costs 1.5-4 ms at IR O0 and 3-9 ms at O1-O3 (no clear difference between those three); an
 # Int loop ran 61 / 38 / 33 / 33 ms at IR O0 / O1 / O2 / O3 and fib(30) 4.1 / 3.7 / 3.7 / 3.7 ms. Codegen
@@ -209,8 +211,8 @@ class JitEngine:
             entry[1].store(entry[0], payload)
 
     # ----------------------------------------------------------------------------------- compiling
-    def optimize(self, module, opt_level: int) -> None:
-        optimize_module(self.llvm, self.tm, module, opt_level)
+    def optimize(self, module, opt_level: int):
+        return optimize_module(self.llvm, self.tm, module, opt_level)
 
     def add_ir(self, ir_text: str, names: list[str], opt_level: int = DEFAULT_OPT_LEVEL,
                cache: ObjectCache | None | bool = True) -> JitModule:
@@ -280,7 +282,7 @@ class JitEngine:
             raise JitError(f"not defined by the module: {', '.join(sorted(set(names) - exported))}")
         timings["parse_ms"] = _ms_since(start)
         start = time.perf_counter()
-        self.optimize(module, opt_level)
+        module = self.optimize(module, opt_level)
         timings["optimize_ms"] = _ms_since(start)
         start = time.perf_counter()
         mid = self._module_id(module)
@@ -296,11 +298,15 @@ class JitEngine:
         return self.err_pos.value
 
 
-def optimize_module(llvm, tm, module, opt_level: int) -> None:
-    """LLVM's `default<On>` pipeline for target machine `tm` (the new pass manager)."""
+def optimize_module(llvm, tm, module, opt_level: int):
+    """LLVM's `default<On>` pipeline for target machine `tm` (the new pass manager), after recursive
+    inlining (unroll.py) from O2 up; the optimised module (a new one when recursion was unrolled)."""
+    if opt_level >= 2:
+        module = unroll_recursion(llvm, tm, module)
     pto = llvm.create_pipeline_tuning_options(speed_level=opt_level)
     pb = llvm.create_pass_builder(tm, pto)
     pb.getModulePassManager().run(module, pb)
+    return module
 
 
 def _ms_since(start: float) -> float:

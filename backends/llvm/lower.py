@@ -34,6 +34,7 @@ from .frame import TYPED, label_of
 from .nyrt_api import (CLASS, ENTRY, I8, I32, I64, META_INLINE, POSITION, PROGRAM, PTR, TID, VALUE, VOID, box, declare,
                        signed, unbox, value_field)
 from .ops import OpLowering
+from .unroll import CANDIDATE_SUFFIX
 
 ZERO = ir.Constant(VALUE, None)
 
@@ -130,6 +131,15 @@ def quiet_functions(module: Module) -> set[str]:
     return quiet
 
 
+MAX_UNROLLED_INSTRS = 40
+
+
+def unrolls(fn: Function) -> bool:
+    """A small quiet function that calls itself is inlined into itself after TRE (unroll.py)."""
+    instrs = [i for b in fn.blocks for i in b.instrs]
+    return len(instrs) <= MAX_UNROLLED_INSTRS and any(i.name == "CALL" and i.args[0] == fn.name for i in instrs)
+
+
 def result_label(fn: Function) -> str:
     labels = {label_of(i.args[0]) for b in fn.blocks for i in b.instrs if i.name == "RETURN"}
     return labels.pop() if len(labels) == 1 and labels <= TYPED.keys() else "dyn"
@@ -163,8 +173,10 @@ class ProgramLowering:
         self.failed_flag = ir.GlobalVariable(self.ir, I32, "ny.failed")
         self.failed_flag.linkage, self.failed_flag.initializer = "internal", ir.Constant(I32, 0)
         quiet = quiet_functions(module)
+        unrolled = {name for name in quiet if unrolls(module.functions[name])}
         for index, (name, fn) in enumerate(module.functions.items()):
-            sig = Signature(f"{self.prefix}.f{index}", [label_of(p) for p in fn.params], fn.self_value is not None,
+            symbol = f"{self.prefix}.f{index}" + (CANDIDATE_SUFFIX if name in unrolled else "")
+            sig = Signature(symbol, [label_of(p) for p in fn.params], fn.self_value is not None,
                             result_label(fn), name in quiet)
             llfn = ir.Function(self.ir, sig.llvm_type(), sig.symbol)
             llfn.linkage = "internal"

@@ -57,7 +57,7 @@ def compile_ir(module, emit: str, opt_level: int = DEFAULT_OPT_LEVEL):
     mod = llvm.parse_assembly(lowered.ir_text)
     mod.verify()
     mod.triple, mod.data_layout = llvm.get_process_triple(), str(tm.target_data)
-    optimize_module(llvm, tm, mod, opt_level)
+    mod = optimize_module(llvm, tm, mod, opt_level)
     if emit == "llvm":
         return str(mod)
     if emit == "asm":

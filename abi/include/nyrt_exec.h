@@ -90,6 +90,12 @@ typedef struct nyrt_x_program {
 int32_t nyrt_x_program_init(const nyrt_x_program *program);
 const nyrt_x_program *nyrt_x_current_program(void);
 
+/* ---- reference counts of a value held in registers ---------------------------------------------------------
+ * nyrt_val_retain / nyrt_val_release of the value {type_id, handle, metadata}: compiled code keeps values in
+ * registers and calls these only for boxed ones, so no value has to be spilled to memory for the call. */
+void nyrt_x_retain_v(uint64_t type_id, uint64_t handle, uint64_t metadata);
+void nyrt_x_release_v(uint64_t type_id, uint64_t handle, uint64_t metadata);
+
 /* ---- instances ---------------------------------------------------------------------------------------- */
 uint64_t nyrt_x_instance_tid(void);        /* the type_id of instances (fast key of NYRT_X_INSTANCE_TYPE) */
 int32_t nyrt_x_is_instance(const nyrt_nyash_value *v);   /* 1 for a user-box instance or singleton */

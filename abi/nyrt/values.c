@@ -459,3 +459,13 @@ static int32_t equals_kinds(const nyrt_nyash_value *a, int32_t ka, const nyrt_ny
 int32_t nyrt_val_equals(const nyrt_nyash_value *a, const nyrt_nyash_value *b) {
     return equals_kinds(a, nyrt_kind_of(a), b, nyrt_kind_of(b));
 }
+
+void nyrt_x_retain_v(uint64_t type_id, uint64_t handle, uint64_t metadata) {
+    nyrt_nyash_value v = {type_id, handle, metadata};
+    nyrt_val_retain(&v);
+}
+
+void nyrt_x_release_v(uint64_t type_id, uint64_t handle, uint64_t metadata) {
+    nyrt_nyash_value v = {type_id, handle, metadata};
+    nyrt_val_release(&v);
+}

@@ -167,8 +167,8 @@ class ProgramLowering:
         self.classes_global.linkage, self.classes_global.global_constant = "internal", True
         self.signatures: dict[str, Signature] = {}
         self.llvm_functions: dict[str, ir.Function] = {}
-        self.retain_fn = self._refcount_helper("ny.retain", "nyrt_val_retain")
-        self.release_fn = self._refcount_helper("ny.release", "nyrt_val_release")
+        self.retain_fn = self._refcount_helper("ny.retain", "nyrt_x_retain_v")
+        self.release_fn = self._refcount_helper("ny.release", "nyrt_x_release_v")
         self.memset = self.ir.declare_intrinsic("llvm.memset", [PTR, I64])
         self.failed_flag = ir.GlobalVariable(self.ir, I32, "ny.failed")
         self.failed_flag.linkage, self.failed_flag.initializer = "internal", ir.Constant(I32, 0)
@@ -286,19 +286,17 @@ class ProgramLowering:
 
     def _refcount_helper(self, name: str, nyrt_name: str) -> ir.Function:
         """void (value): retain/release inline, the value passed in registers (so the slot it came from
-        stays promotable); only values that are neither inline nor empty reach nyrt, through a temporary."""
+        stays promotable); only values that are neither inline nor empty reach nyrt."""
         fn = ir.Function(self.ir, ir.FunctionType(VOID, [VALUE]), name)
         fn.linkage = "internal"
         fn.attributes.add("alwaysinline")
         bld = ir.IRBuilder(fn.append_basic_block("entry"))
-        temp = bld.alloca(VALUE, name="boxed")
         value = fn.args[0]
-        meta, tid = bld.extract_value(value, 2), bld.extract_value(value, 0)
-        inline = bld.icmp_unsigned("!=", bld.and_(meta, ir.Constant(I64, META_INLINE)), ir.Constant(I64, 0))
-        empty = bld.icmp_unsigned("==", tid, ir.Constant(I64, 0))
+        fields = [bld.extract_value(value, k) for k in range(3)]
+        inline = bld.icmp_unsigned("!=", bld.and_(fields[2], ir.Constant(I64, META_INLINE)), ir.Constant(I64, 0))
+        empty = bld.icmp_unsigned("==", fields[0], ir.Constant(I64, 0))
         with bld.if_then(bld.not_(bld.or_(inline, empty)), likely=False):
-            bld.store(value, temp)
-            bld.call(declare(self.ir, nyrt_name), [temp])
+            bld.call(declare(self.ir, nyrt_name), fields)
         bld.ret_void()
         return fn
 

@@ -58,6 +58,8 @@ INSTANCE_TID = fast_key("nyash.user.Instance")
 FUNCTIONS: dict[str, tuple] = {
     "nyrt_val_retain": (VOID, [PTR]),
     "nyrt_val_release": (VOID, [PTR]),
+    "nyrt_x_retain_v": (VOID, [I64, I64, I64]),
+    "nyrt_x_release_v": (VOID, [I64, I64, I64]),
     "nyrt_val_truthy": (I32, [PTR]),
     "nyrt_op_binary": (I32, [I32, PTR, PTR, PTR]),
     "nyrt_op_neg": (I32, [PTR, PTR]),

@@ -110,12 +110,16 @@ class BuiltinMethods(FunctionFrame):
             return
         bld, slot = self.builder, self.v(index)
         is_int = bld.icmp_unsigned("==", bld.load(value_field(bld, slot, 0), typ=I64), ir.Constant(I64, signed(TID["int"])))
+        consumed = self.consumed_here([index])
         with bld.if_else(is_int, likely=True) as (fast, general):
             with fast:
-                yield bld.load(value_field(bld, slot, 1), typ=I64)
+                payload = bld.load(value_field(bld, slot, 1), typ=I64)
+                self.empty(consumed)
+                yield payload
             with general:
                 target = self.scratch()
                 self.check_status(self.call_method(i, name, recv, args, target), i)
+                self.drop(v.id for v in consumed)
                 if out is None:
                     self.release(target)
                 else:

@@ -28,7 +28,7 @@ from llvmlite import ir
 from nyash_run.mir import liveness
 from nyash_run.mir.ir import Block, Function, Instr, Value
 
-from .nyrt_api import F64, I1, I32, I64, META_INLINE, PTR, TID, VALUE, box, declare, signed, unbox, value_field
+from .nyrt_api import F64, I1, I32, I64, META_INLINE, PTR, TID, VALUE, box, boxed, declare, signed, unbox, value_field
 
 TYPED = {"int": I64, "float": F64, "bool": I1}
 INLINE_KINDS = frozenset({"int", "float", "bool", "void", "null"})
@@ -86,6 +86,7 @@ class FunctionFrame:
         self.borrowed = {id(p) for p in fn.params} | ({id(fn.self_value)} if fn.self_value is not None else set())
         self.temps: list = []
         self.temps_used = 0
+        self.dying: set[int] = set()              # values dying at the current instruction, not yet dropped
         self.deaths = liveness.analyse(fn, self.tracked)
         self.exit_block: ir.Block | None = None
         self.exit_phis: tuple = ()
@@ -126,6 +127,21 @@ class FunctionFrame:
             slot = self.owned.get(value_id)
             if slot is not None:
                 self.clear(slot)
+
+    def consumed_here(self, values) -> list:
+        """Those of `values` that die at the current instruction, which takes over dropping them: an op
+        with an Int fast path empties them there without a test and releases them on its slow path."""
+        result = []
+        for value in values:
+            if value.id in self.dying and value.id in self.owned and value not in result:
+                result.append(value)
+                self.dying.discard(value.id)
+        return result
+
+    def empty(self, values) -> None:
+        """The fast path's drop of values it proved inline: nothing to release."""
+        for value in values:
+            self.builder.store(ZERO_VALUE, self.owned[value.id])
 
     def clear(self, slot) -> None:
         self.release(slot)
@@ -184,6 +200,13 @@ class FunctionFrame:
         slot = self.temp_slot()
         self.box_into(self.v(value), label, slot)
         return slot
+
+    def value_of(self, value: Value):
+        """`value` as a VALUE aggregate in registers (loaded from its slot, or boxed), for a store or a copy."""
+        label = label_of(value)
+        if label == "dyn":
+            return self.builder.load(self.v(value), typ=VALUE)
+        return boxed(self.builder, self.v(value), label)
 
     def box_into(self, llvalue, label: str, slot) -> None:
         box(self.builder, llvalue, label, slot)

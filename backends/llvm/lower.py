@@ -295,7 +295,10 @@ class ProgramLowering:
         fields = [bld.extract_value(value, k) for k in range(3)]
         inline = bld.icmp_unsigned("!=", bld.and_(fields[2], ir.Constant(I64, META_INLINE)), ir.Constant(I64, 0))
         empty = bld.icmp_unsigned("==", fields[0], ir.Constant(I64, 0))
-        with bld.if_then(bld.not_(bld.or_(inline, empty)), likely=False):
+        # An Int is always inline too; testing its type id as well lets LLVM drop the test on the paths
+        # where an Int guard already fixed the type (the metadata alone is never known there).
+        an_int = bld.icmp_unsigned("==", fields[0], ir.Constant(I64, signed(TID["int"])))
+        with bld.if_then(bld.not_(bld.or_(bld.or_(an_int, inline), empty)), likely=False):
             bld.call(declare(self.ir, nyrt_name), fields)
         bld.ret_void()
         return fn
@@ -475,8 +478,9 @@ class FunctionLowering(OpLowering):
         self.drop(self.deaths.on_entry[block.id])
         for instr, dying in zip(block.instrs, self.deaths.after[block.id]):
             self.reset_temps()
+            self.dying = set(dying)
             getattr(self, "op_" + instr.name)(instr)
-            self.drop(dying)
+            self.drop(sorted(self.dying))
         if not self.builder.block.is_terminated:
             raise AssertionError(f"{self.fn.name}: bb{block.id} has no terminator")
 

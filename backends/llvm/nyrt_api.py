@@ -102,6 +102,11 @@ def value_field(builder: ir.IRBuilder, slot, index: int):
 
 def box(builder: ir.IRBuilder, value, label: str, slot) -> None:
     """Store Int/Float/Bool `value` (label int, float or bool) into `slot` as an inline nyrt value."""
+    builder.store(boxed(builder, value, label), slot)
+
+
+def boxed(builder: ir.IRBuilder, value, label: str):
+    """Int/Float/Bool `value` (label int, float or bool) as an inline nyrt value (a VALUE aggregate)."""
     if label == "int":
         bits = value
     elif label == "float":
@@ -109,7 +114,7 @@ def box(builder: ir.IRBuilder, value, label: str, slot) -> None:
     else:
         bits = builder.zext(value, I64)
     struct = ir.Constant(VALUE, [ir.Constant(I64, signed(TID[label])), ir.Undefined, ir.Constant(I64, META_INLINE)])
-    builder.store(builder.insert_value(struct, bits, 1), slot)
+    return builder.insert_value(struct, bits, 1)
 
 
 def unbox(builder: ir.IRBuilder, slot, label: str):

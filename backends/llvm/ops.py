@@ -96,8 +96,10 @@ class OpLowering(BuiltinMethods):
         if op in ("/", "%"):          # zero and -1 divisors take nyrt's path (its error; MIN / -1)
             unsigned_b = bld.add(b, ir.Constant(I64, 1))
             fast_ok = bld.and_(fast_ok, bld.icmp_unsigned(">", unsigned_b, ir.Constant(I64, 1)))
+        consumed = self.consumed_here([lhs, rhs])
         with bld.if_else(fast_ok, likely=True) as (fast, slow):
             with fast:
+                self.empty(consumed)
                 if op in ICMP:
                     value = bld.icmp_signed(ICMP[op], a, b)
                 else:
@@ -110,6 +112,7 @@ class OpLowering(BuiltinMethods):
                 status = bld.call(declare(self.ir, "nyrt_op_binary"),
                                   [ir.Constant(I32, NYRT_OPS[op]), self.dyn(lhs), self.dyn(rhs), scratch])
                 self.check_status(status, i)
+                self.drop(v.id for v in consumed)
                 if out is not None:
                     self.move(scratch, out)
                 slow_value = None if out is not None else self.unbox(scratch, want)
@@ -205,8 +208,9 @@ class OpLowering(BuiltinMethods):
         """dst := value (a new reference)."""
         if label_of(i.dst) != "dyn":
             return self.define(i, self.as_label(value, label_of(i.dst)), label_of(i.dst))
-        src = self.dyn(value)
-        self.copy(src, self.dst_slot(i))
+        new = self.value_of(value)
+        self.builder.store(new, self.dst_slot(i))
+        self.retain_value(new)
 
     # variables ------------------------------------------------------------------------------------------
     def op_GET_NAME(self, i: Instr):
@@ -256,7 +260,7 @@ class OpLowering(BuiltinMethods):
 
     def store_owned(self, slot, value) -> None:
         """*slot := value, retaining the new value before releasing the old one."""
-        new = self.builder.load(self.dyn(value), typ=VALUE)
+        new = self.value_of(value)
         self.retain_value(new)
         old = self.builder.load(slot, typ=VALUE)
         self.builder.store(new, slot)
@@ -468,9 +472,9 @@ class OpLowering(BuiltinMethods):
         for param, arg in zip(target.params, args):
             want = label_of(param)
             if want == "dyn":
-                src = self.dyn(arg)
-                self.retain(src)
-                loaded.append(self.builder.load(src, typ=VALUE))
+                new = self.value_of(arg)
+                self.retain_value(new)
+                loaded.append(new)
             else:
                 loaded.append(self.as_label(arg, want))
         for param, new in zip(target.params, loaded):
@@ -482,7 +486,9 @@ class OpLowering(BuiltinMethods):
     def op_RETURN(self, i: Instr):
         value = i.args[0]
         if self.sig.ret == "dyn":
-            self.copy(self.dyn(value), self.llfn.args[1])
+            new = self.value_of(value)
+            self.builder.store(new, self.llfn.args[1])
+            self.retain_value(new)
             return self.leave(ir.Constant(I32, 0))
         self.leave(ir.Constant(I32, 0), self.as_label(value, self.sig.ret))
 

@@ -73,7 +73,8 @@ class FunctionFrame:
         self.param_slots: dict[int, object] = {}
         self.local_slots: list = []
         self.mir_block: Block | None = None
-        self.unwind_block: ir.Block | None = None
+        self.unwind_block: ir.Block | None = None       # the quiet convention's one failure block
+        self.unwind_blocks: dict = {}                     # MIR block id -> its failure block
         self.catch_blocks: dict[int, ir.Block] = {}
         self.fail_blocks: dict[tuple, tuple] = {}
         self.in_cycle = blocks_in_cycles(fn)
@@ -323,8 +324,7 @@ class FunctionFrame:
         self.builder.position_at_end(cont)
 
     def shared_failure(self, kind: str):
-        handler = self.mir_block.handler if self.mir_block is not None else None
-        key = (kind, handler.id if handler is not None else None)
+        key = (kind, self.mir_block.id if self.mir_block is not None else None)
         found = self.fail_blocks.get(key)
         if found is None:
             block = self.llfn.append_basic_block(f"fail.{kind}")
@@ -351,14 +351,26 @@ class FunctionFrame:
             self.builder.call(declare(self.ir, "nyrt_x_fail"), [self.position(instr), self.program.cstring(how)])
 
     def failure_target(self) -> ir.Block:
+        """Where the current MIR block goes when an instruction fails: a block of its own that drops what
+        it holds (and its handler does not use), then enters the handler or leaves with status 1. One per
+        MIR block, so no value is merged across the function on its way to a release (which made LLVM's
+        register allocation of big functions slow)."""
         if self.sig.flagged:
             return self.flag_failure_block()
-        handler = self.mir_block.handler if self.mir_block is not None else None
-        if handler is not None:
-            return self.catch_block(handler)
-        if self.unwind_block is None:
-            self.unwind_block = self.llfn.append_basic_block("unwind")
-        return self.unwind_block
+        block_id = self.mir_block.id if self.mir_block is not None else None
+        target = self.unwind_blocks.get(block_id)
+        if target is None:
+            target = self.unwind_blocks[block_id] = self.llfn.append_basic_block(f"unwind{block_id}")
+            saved, self.builder = self.builder, ir.IRBuilder(target)
+            if self.mir_block is not None:
+                self.drop(self.deaths.on_raise[block_id])
+            handler = self.mir_block.handler if self.mir_block is not None else None
+            if handler is not None:
+                self.builder.branch(self.catch_block(handler))
+            else:
+                self.leave(ir.Constant(I32, 1))
+            self.builder = saved
+        return target
 
     def flag_failure_block(self) -> ir.Block:
         if self.unwind_block is None:
@@ -375,7 +387,6 @@ class FunctionFrame:
             block = self.catch_blocks[handler.id] = self.llfn.append_basic_block(f"catch{handler.id}")
             saved = self.builder
             self.builder = ir.IRBuilder(block)
-            self.drop(self.deaths.on_handler.get(handler.id, ()))
             caught = self.scratch()
             self.builder.call(declare(self.ir, "nyrt_x_catch"), [caught])
             if handler.params:
@@ -388,14 +399,10 @@ class FunctionFrame:
             self.builder = saved
         return block
 
-    def emit_unwind(self) -> None:
-        if self.unwind_block is not None and not self.sig.flagged:
-            self.builder = ir.IRBuilder(self.unwind_block)
-            self.leave(ir.Constant(I32, 1))
-
     # ---- leaving --------------------------------------------------------------------------------------------
     def release_owned(self) -> None:
-        for slot in self.owned_slots:
+        """On the way out: the slot-backed locals (every other value was dropped where it died)."""
+        for slot in self.local_slots:
             self.release(slot)
 
     def leave(self, status, result=None) -> None:

@@ -461,7 +461,6 @@ class FunctionLowering(OpLowering):
         for block in order:
             self.emit_block(block)
         self.mir_block = None
-        self.emit_unwind()
         self.emit_exit()
         self.finish_slots()
         self.entry.branch(start)

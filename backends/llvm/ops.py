@@ -489,8 +489,12 @@ class OpLowering(BuiltinMethods):
             new = self.value_of(value)
             self.builder.store(new, self.llfn.args[1])
             self.retain_value(new)
-            return self.leave(ir.Constant(I32, 0))
-        self.leave(ir.Constant(I32, 0), self.as_label(value, self.sig.ret))
+            result = None
+        else:
+            result = self.as_label(value, self.sig.ret)
+        # all that is still held here: the returned value, and what a handler of this block would use
+        self.drop(sorted({v.id for v in i.uses()} | self.deaths.live_out[self.mir_block.id]))
+        self.leave(ir.Constant(I32, 0), result)
 
     def op_THROW(self, i: Instr):
         self.builder.call(declare(self.ir, "nyrt_x_throw"), [self.position(i), self.dyn(i.args[0])])

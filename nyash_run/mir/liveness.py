@@ -2,7 +2,7 @@
 
 In: an ir.Function and a predicate choosing the values to track (a backend tracks the values it owns a
 reference to). Out: `Deaths`, telling a backend where to drop each tracked value: after the instruction
-that uses it last, on entry to a block it is not live into, or on entry to a handler.
+that uses it last, on entry to a block it is not live into, or when an instruction of a block raises.
 
 Exception edges count as edges from the whole block: a value live into a block's handler is live through the
 whole block, since any instruction of it may raise. Releasing a value at a point where it is not live is
@@ -25,14 +25,14 @@ class Deaths:
     live_out: dict[int, frozenset[int]]
     on_entry: dict[int, list[int]]          # block id -> values dead on entry that a predecessor held
     after: dict[int, list[list[int]]]       # block id -> per instruction, the values dead after it
-    on_handler: dict[int, list[int]]        # handler block id -> values its raising blocks may hold
+    on_raise: dict[int, list[int]]          # block id -> values it may hold that die if it raises
 
 
 def analyse(fn: Function, tracked: Tracked) -> Deaths:
     live_in, live_out = _solve(fn, tracked)
     after = {b.id: _deaths_inside(b, live_out[b.id], tracked) for b in fn.blocks}
     return Deaths(live_in, live_out, _deaths_on_entry(fn, live_in, live_out, tracked), after,
-                  _deaths_on_handler(fn, live_in, tracked))
+                  _deaths_on_raise(fn, live_in, tracked))
 
 
 def _uses(instr, tracked: Tracked) -> set[int]:
@@ -106,16 +106,15 @@ def _deaths_on_entry(fn: Function, live_in, live_out, tracked: Tracked) -> dict[
     return {block_id: sorted(values) for block_id, values in result.items()}
 
 
-def _deaths_on_handler(fn: Function, live_in, tracked: Tracked) -> dict[int, list[int]]:
-    """For each handler: every tracked value some block raising into it may hold, except those live into
-    the handler and its exception parameter."""
-    result: dict[int, set[int]] = {}
+def _deaths_on_raise(fn: Function, live_in, tracked: Tracked) -> dict[int, list[int]]:
+    """For each block: every tracked value it may hold at an instruction that raises (its live-in values,
+    parameters and results), except those live into its handler and the handler's exception parameter."""
+    result: dict[int, list[int]] = {}
     for block in fn.blocks:
-        if block.handler is None:
-            continue
         held = set(live_in[block.id]) | {p.id for p in block.params if tracked(p)}
         held |= {i.dst.id for i in block.instrs if i.dst is not None and tracked(i.dst)}
         handler = block.handler
-        keep = live_in[handler.id] | {p.id for p in handler.params}
-        result.setdefault(handler.id, set()).update(held - keep)
-    return {block_id: sorted(values) for block_id, values in result.items()}
+        if handler is not None:
+            held -= live_in[handler.id] | {p.id for p in handler.params}
+        result[block.id] = sorted(held)
+    return result

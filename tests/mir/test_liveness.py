@@ -67,10 +67,10 @@ def test_a_value_live_on_one_branch_dies_on_entry_to_the_other(program):
     assert died_after(fn, deaths)[concat.dst.id] == "PRINT"          # on the branch that prints it
 
 
-def test_a_handler_drops_what_its_try_block_held_but_does_not_use(program):
+def test_a_raising_block_drops_what_it_held_but_its_handler_does_not_use(program):
     fn, deaths = deaths_of(program, 'function f() {\n local s = "v" + new ArrayBox().length()\n'
                                     ' try { print(s)\n throw "e" } catch (e) { print(e) }\n}\nf()\n', "fn:f")
     (raising,) = [b for b in fn.blocks if b.handler is not None]
     held = [i.dst.id for i in raising.instrs if i.dst is not None and i.dst.type not in ("int", "float", "bool")]
-    assert held and set(held) <= set(deaths.on_handler[raising.handler.id])
-    assert not set(deaths.on_handler[raising.handler.id]) & deaths.live_in[raising.handler.id]
+    assert held and set(held) <= set(deaths.on_raise[raising.id])
+    assert not set(deaths.on_raise[raising.id]) & deaths.live_in[raising.handler.id]

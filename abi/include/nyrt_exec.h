@@ -92,7 +92,8 @@ const nyrt_x_program *nyrt_x_current_program(void);
 
 /* ---- reference counts of a value held in registers ---------------------------------------------------------
  * nyrt_val_retain / nyrt_val_release of the value {type_id, handle, metadata}: compiled code keeps values in
- * registers and calls these only for boxed ones, so no value has to be spilled to memory for the call. */
+ * registers and calls these for boxed ones (and, on cold paths, for any: inline and empty values are
+ * no-ops), so no value has to be spilled to memory for the call. */
 void nyrt_x_retain_v(uint64_t type_id, uint64_t handle, uint64_t metadata);
 void nyrt_x_release_v(uint64_t type_id, uint64_t handle, uint64_t metadata);
 

@@ -461,11 +461,15 @@ int32_t nyrt_val_equals(const nyrt_nyash_value *a, const nyrt_nyash_value *b) {
 }
 
 void nyrt_x_retain_v(uint64_t type_id, uint64_t handle, uint64_t metadata) {
+    if (!type_id)
+        return;
     nyrt_nyash_value v = {type_id, handle, metadata};
     nyrt_val_retain(&v);
 }
 
 void nyrt_x_release_v(uint64_t type_id, uint64_t handle, uint64_t metadata) {
+    if (!type_id)                               /* an empty slot (compiled code's cold paths call us as is) */
+        return;
     nyrt_nyash_value v = {type_id, handle, metadata};
     nyrt_val_release(&v);
 }

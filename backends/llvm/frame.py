@@ -97,8 +97,11 @@ class FunctionFrame:
         return self.entry.alloca(ty, name=name)
 
     def tracked(self, value: Value) -> bool:
-        """A value this function owns a slot for: a dynamic instruction result or block parameter."""
-        return label_of(value) == "dyn" and id(value) not in self.borrowed
+        """A value whose death must release it: a dynamic instruction result or block parameter that may
+        be a box (one whose kinds are all inline is never released, so its slot may keep it)."""
+        if label_of(value) != "dyn" or id(value) in self.borrowed:
+            return False
+        return not (value.kinds and value.kinds <= INLINE_KINDS)
 
     def owned_slot(self, name: str = ""):
         slot = self.entry.alloca(VALUE, name=name)
@@ -122,11 +125,18 @@ class FunctionFrame:
         self.values[instr.dst.id] = slot
         return slot
 
-    def drop(self, value_ids) -> None:
-        """Release the values that die here and empty their slots."""
+    def drop(self, value_ids, cold: bool = False) -> None:
+        """Release the values that die here and empty their slots. `cold`: on a failure path, where a
+        plain call per value is smaller code than the inline test."""
         for value_id in value_ids:
             slot = self.owned.get(value_id)
-            if slot is not None:
+            if slot is None:
+                continue
+            if cold:
+                self.builder.call(declare(self.ir, "nyrt_x_release_v"),
+                                  [self.builder.extract_value(self.builder.load(slot, typ=VALUE), k) for k in range(3)])
+                self.builder.store(ZERO_VALUE, slot)
+            else:
                 self.clear(slot)
 
     def consumed_here(self, values) -> list:
@@ -363,7 +373,7 @@ class FunctionFrame:
             target = self.unwind_blocks[block_id] = self.llfn.append_basic_block(f"unwind{block_id}")
             saved, self.builder = self.builder, ir.IRBuilder(target)
             if self.mir_block is not None:
-                self.drop(self.deaths.on_raise[block_id])
+                self.drop(self.deaths.on_raise[block_id], cold=True)
             handler = self.mir_block.handler if self.mir_block is not None else None
             if handler is not None:
                 self.builder.branch(self.catch_block(handler))
